@@ -1,0 +1,2 @@
+// headroom-cli entry point (placeholder until the subcommands land).
+int main() { return 0; }

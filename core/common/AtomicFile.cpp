@@ -1,0 +1,79 @@
+// Temporary-then-rename file writing with fsync of file and folder.
+#include "common/AtomicFile.h"
+
+#include "common/Error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace headroom {
+
+namespace {
+void fsyncPath(const std::filesystem::path &path, int flags)
+{
+    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+} // namespace
+
+AtomicFile::AtomicFile(std::filesystem::path target) : m_target(std::move(target))
+{
+    auto name = m_target.filename().string();
+    m_temporary = m_target.parent_path() / ("." + name + ".partial-" + std::to_string(::getpid()));
+    m_file = std::fopen(m_temporary.c_str(), "wb");
+    if (!m_file)
+        throwFileError(m_target, std::string("cannot create temporary file: ") + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile()
+{
+    if (m_file)
+        std::fclose(m_file);
+    if (!m_committed) {
+        std::error_code ignored;
+        std::filesystem::remove(m_temporary, ignored);
+    }
+}
+
+void AtomicFile::write(std::span<const std::byte> bytes)
+{
+    if (!m_file || m_committed)
+        throwFileError(m_target, "write after commit");
+    if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), m_file) != bytes.size())
+        throwFileError(m_target, std::string("write failed: ") + std::strerror(errno));
+}
+
+void AtomicFile::write(std::string_view text)
+{
+    write(std::as_bytes(std::span(text.data(), text.size())));
+}
+
+void AtomicFile::commit()
+{
+    if (std::fflush(m_file) != 0 || ::fsync(::fileno(m_file)) != 0) {
+        throwFileError(m_target, std::string("write failed: ") + std::strerror(errno));
+    }
+    const bool closed = std::fclose(m_file) == 0;
+    m_file = nullptr;
+    if (!closed)
+        throwFileError(m_target, std::string("close failed: ") + std::strerror(errno));
+    if (std::rename(m_temporary.c_str(), m_target.c_str()) != 0)
+        throwFileError(m_target, std::string("cannot rename temporary file: ") + std::strerror(errno));
+    m_committed = true;
+    auto folder = m_target.parent_path();
+    fsyncPath(folder.empty() ? std::filesystem::path(".") : folder, O_RDONLY | O_DIRECTORY);
+}
+
+void writeFileAtomically(const std::filesystem::path &target, std::string_view content)
+{
+    AtomicFile file(target);
+    file.write(content);
+    file.commit();
+}
+
+} // namespace headroom

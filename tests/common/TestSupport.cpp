@@ -1,0 +1,71 @@
+// Implementation of the shared test helpers on top of QProcess/QTemporaryDir.
+#include "common/TestSupport.h"
+
+#include <QProcess>
+#include <QStringList>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace headroom::test {
+
+std::filesystem::path fixtureDir()
+{
+    if (const char *env = std::getenv("HEADROOM_FIXTURE_DIR"))
+        return env;
+    return HEADROOM_FIXTURE_DIR;
+}
+
+std::filesystem::path sourceDir() { return HEADROOM_SOURCE_DIR; }
+
+TempDir::TempDir()
+{
+    std::random_device rd;
+    m_path = std::filesystem::temp_directory_path() /
+             ("headroom-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(m_path);
+}
+
+TempDir::~TempDir()
+{
+    std::error_code ignored;
+    std::filesystem::remove_all(m_path, ignored);
+}
+
+ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs)
+{
+    QStringList args;
+    for (const auto &a : arguments)
+        args << QString::fromStdString(a);
+    QProcess process;
+    process.start(QString::fromUtf8(HEADROOM_CLI_PATH), args);
+    ProcessResult result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = "timed out";
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput().toStdString();
+    result.err = process.readAllStandardError().toStdString();
+    return result;
+}
+
+std::string readText(const std::filesystem::path &file)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void writeBytes(const std::filesystem::path &file, const std::string &bytes)
+{
+    std::ofstream out(file, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+} // namespace headroom::test

@@ -1,0 +1,42 @@
+// Helpers shared by the Qt Test suites: where fixtures live, temporary
+// folders, running headroom-cli and capturing its output.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace headroom::test {
+
+// Folder the Python reference stack wrote its fixtures into
+// (tests/fixtures/generate_all.py). Overridable with $HEADROOM_FIXTURE_DIR.
+std::filesystem::path fixtureDir();
+std::filesystem::path sourceDir();
+
+// A fresh empty folder under the system temp dir, removed at destruction.
+class TempDir
+{
+public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path &path() const { return m_path; }
+    std::filesystem::path operator/(const std::string &name) const { return m_path / name; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+struct ProcessResult
+{
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs the built headroom-cli with the arguments; no shell involved.
+ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs = 300000);
+
+std::string readText(const std::filesystem::path &file);
+void writeBytes(const std::filesystem::path &file, const std::string &bytes);
+
+} // namespace headroom::test
