@@ -1,0 +1,84 @@
+// JSON parsing with positions and duplicate-key detection. Does not validate
+// any schema: each caller checks the fields it needs.
+#include "io/JsonFile.h"
+
+#include "common/Error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace headroom::io {
+
+namespace {
+// Line and column (1-based) of byte offset `pos` in `text`.
+std::pair<std::size_t, std::size_t> lineColumn(std::string_view text, std::size_t pos)
+{
+    pos = std::min(pos, text.size());
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < pos; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+} // namespace
+
+nlohmann::json parseJsonText(std::string_view text, const std::filesystem::path &file)
+{
+    // One key set per open object; a duplicate is recorded and reported after
+    // parsing because throwing through the parser callback is not documented.
+    std::vector<std::set<std::string>> open;
+    std::string duplicate;
+    auto callback = [&](int, nlohmann::json::parse_event_t event, nlohmann::json &parsed) {
+        using E = nlohmann::json::parse_event_t;
+        if (event == E::object_start) {
+            open.emplace_back();
+        } else if (event == E::object_end) {
+            if (!open.empty())
+                open.pop_back();
+        } else if (event == E::key && !open.empty() && duplicate.empty()) {
+            auto key = parsed.get<std::string>();
+            if (!open.back().insert(key).second)
+                duplicate = key;
+        }
+        return true;
+    };
+    nlohmann::json result;
+    try {
+        result = nlohmann::json::parse(text.begin(), text.end(), callback);
+    } catch (const nlohmann::json::parse_error &e) {
+        // e.byte is 1-based position of the offending character.
+        const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
+        auto [line, column] = lineColumn(text, at);
+        std::string what = e.what();
+        // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: ".
+        if (auto colon = what.find(": "); colon != std::string::npos)
+            what = what.substr(colon + 2);
+        throwFileError(file, "invalid JSON at line " + std::to_string(line) + " column " +
+                                 std::to_string(column) + ": " + what);
+    }
+    if (!duplicate.empty())
+        throwFileError(file, "duplicate key `" + duplicate + "`");
+    return result;
+}
+
+nlohmann::json readJsonFile(const std::filesystem::path &file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throwFileError(file, std::string("cannot read: ") + std::strerror(errno));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parseJsonText(ss.str(), file);
+}
+
+} // namespace headroom::io
