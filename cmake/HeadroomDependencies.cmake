@@ -43,6 +43,14 @@ endif()
 find_package(Torch REQUIRED)
 message(STATUS "LibTorch ${Torch_VERSION} from ${TORCH_INSTALL_PREFIX}")
 
+# The wheel's libtorch exports its own statically linked copy of
+# std::filesystem. Binaries list libtorch before libstdc++, so our calls
+# would bind to that copy, which crashes (remove_all jumps to a null weak
+# symbol). Linking libstdc++ first makes the system's definitions win.
+add_library(headroom_torch INTERFACE)
+target_link_options(headroom_torch INTERFACE "LINKER:--push-state,--no-as-needed" -lstdc++ "LINKER:--pop-state")
+target_link_libraries(headroom_torch INTERFACE torch)
+
 if(HEADROOM_WITH_QT)
     find_package(Qt6 6.4 REQUIRED COMPONENTS Core Widgets Test)
 endif()

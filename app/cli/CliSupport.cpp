@@ -3,6 +3,7 @@
 
 #include "common/Error.h"
 #include "model/TokenizerLoader.h"
+#include "tokenizer/ChatFormat.h"
 
 #include <fstream>
 
@@ -45,10 +46,20 @@ tok::Tokenizer loadTokenizerFor(const io::ModelSource &source)
 
 namespace headroom::cli {
 
-std::string formatDemoPrompt(const tok::Tokenizer &tokenizer, const std::string &question)
+std::vector<int64_t> promptIds(const tok::Tokenizer &tokenizer, const std::string &text, bool chat,
+                               const std::optional<std::string> &chatFormat)
 {
-    // Replaced by the chat formatter once core/tokenizer provides it.
-    return question;
+    std::vector<int32_t> ids;
+    if (chat) {
+        auto format = tok::ChatFormat::forTokenizer(tokenizer, chatFormat);
+        auto rendered = format.render({{"user", text}}, /*addGenerationPrompt=*/true);
+        // The rendered text already carries BOS where the format wants one,
+        // so special tokens are not added again (as apply_chat_template does).
+        ids = tokenizer.encode(rendered.text, false);
+    } else {
+        ids = tokenizer.encode(text, true);
+    }
+    return {ids.begin(), ids.end()};
 }
 
 std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer)

@@ -21,9 +21,11 @@ std::unique_ptr<model::CausalLM> loadModelFor(const io::ModelSource &source, con
 
 tok::Tokenizer loadTokenizerFor(const io::ModelSource &source);
 
-// A single-turn chat prompt in the model's own chat format (from its chat
-// template), or the plain question when the model has no template.
-std::string formatDemoPrompt(const tok::Tokenizer &tokenizer, const std::string &question);
+// Prompt ids for `text`: raw (with the tokenizer's special tokens such as
+// BOS), or with `chat` as one user turn in the model's chat format (its
+// chat_template, or `chatFormat` when given) followed by the assistant header.
+std::vector<int64_t> promptIds(const tok::Tokenizer &tokenizer, const std::string &text, bool chat,
+                               const std::optional<std::string> &chatFormat = {});
 
 // Tokens that end an assistant turn in the model's chat format (e.g. <|im_end|>).
 std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer);

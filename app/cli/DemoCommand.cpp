@@ -43,9 +43,10 @@ int runDemo(const DemoOptions &options)
               << " layers)\n"
               << "  loaded in   " << loadTime.count() << " s\n\n";
 
-    auto prompt = formatDemoPrompt(tokenizer, options.question);
-    std::cout << "> " << options.question << "\n" << std::flush;
-    auto promptIds = tokenizer.encode(prompt, true);
+    const bool chat = !tokenizer.chatTemplate().empty();
+    auto prompt = promptIds(tokenizer, options.question, chat);
+    std::cout << "> " << options.question << (chat ? "" : "  (no chat template: plain continuation)") << "\n"
+              << std::flush;
     model::SamplingOptions sampling;
     sampling.maxNewTokens = options.maxNewTokens;
     if (auto eos = tokenizer.eosId())
@@ -58,7 +59,7 @@ int runDemo(const DemoOptions &options)
     std::vector<int32_t> produced;
     std::string printed;
     started = std::chrono::steady_clock::now();
-    model::generate(*lm, std::vector<int64_t>(promptIds.begin(), promptIds.end()), sampling, [&](int64_t token) {
+    model::generate(*lm, prompt, sampling, [&](int64_t token) {
         produced.push_back(static_cast<int32_t>(token));
         auto text = tokenizer.decode(produced, true);
         if (text.size() > printed.size() && text.compare(0, printed.size(), printed) == 0 &&

@@ -25,6 +25,8 @@ struct GenerateOptions
     std::string dtype = "fp32";
     std::string attention = "sdpa";
     bool json = false;
+    bool chat = false;
+    std::optional<std::string> chatFormat;
 };
 
 int runGenerate(const GenerateOptions &options)
@@ -32,7 +34,7 @@ int runGenerate(const GenerateOptions &options)
     auto source = io::resolveModelSource(options.model);
     auto tokenizer = loadTokenizerFor(source);
     auto lm = loadModelFor(source, options.dtype, options.attention);
-    auto promptIds = tokenizer.encode(options.prompt, true);
+    auto prompt = promptIds(tokenizer, options.prompt, options.chat || options.chatFormat, options.chatFormat);
     model::SamplingOptions sampling;
     sampling.maxNewTokens = options.maxNewTokens;
     sampling.temperature = options.temperature;
@@ -47,7 +49,10 @@ int runGenerate(const GenerateOptions &options)
     // multi-token characters appear only once complete.
     std::vector<int32_t> produced;
     std::string printed;
-    auto tokens = model::generate(*lm, std::vector<int64_t>(promptIds.begin(), promptIds.end()), sampling,
+    if (options.chat || options.chatFormat)
+        for (auto id : chatStopIds(tokenizer))
+            sampling.stopIds.push_back(id);
+    auto tokens = model::generate(*lm, prompt, sampling,
                                   [&](int64_t token) {
                                       produced.push_back(static_cast<int32_t>(token));
                                       if (options.json)
@@ -61,7 +66,7 @@ int runGenerate(const GenerateOptions &options)
                                       return true;
                                   });
     if (options.json) {
-        std::cout << nlohmann::json{{"prompt_ids", promptIds}, {"ids", tokens}, {"text", tokenizer.decode(produced, true)}}.dump()
+        std::cout << nlohmann::json{{"prompt_ids", prompt}, {"ids", tokens}, {"text", tokenizer.decode(produced, true)}}.dump()
                   << "\n";
         return 0;
     }
@@ -86,6 +91,9 @@ Runner addGenerateCommand(CLI::App &app)
     cmd->add_option("--seed", options->seed, "Seed of the sampler");
     cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
     cmd->add_option("--attention", options->attention, "sdpa | eager")->check(CLI::IsMember({"sdpa", "eager"}));
+    cmd->add_flag("--chat", options->chat, "Send the prompt as a user turn in the model's chat format");
+    cmd->add_option("--chat-format", options->chatFormat,
+                    "Chat format to use instead of the model's template: chatml, llama3, llama2, mistral, zephyr (implies --chat)");
     cmd->add_flag("--json", options->json, "Print one JSON object with prompt ids, generated ids and text");
     return [options] { return runGenerate(*options); };
 }

@@ -219,8 +219,9 @@ void parseLlamaFamily(FieldReader &reader, const json &root, ModelConfig &config
     config.hiddenAct = reader.string("hidden_act", "silu");
     if (config.hiddenAct != "silu")
         reader.fail("hidden_act", "`" + config.hiddenAct + "` is not supported for " + config.modelType + " (supported: silu)");
-    config.tieWordEmbeddings = reader.boolean("tie_word_embeddings", config.modelType == "qwen2" ? false : false);
-    config.attentionBias = reader.boolean("attention_bias", false);
+    config.tieWordEmbeddings = reader.boolean("tie_word_embeddings", false);
+    // Qwen2 hard-codes bias on q/k/v and none on o_proj, whatever `attention_bias` says.
+    config.attentionBias = config.modelType != "qwen2" && reader.boolean("attention_bias", false);
     config.mlpBias = reader.boolean("mlp_bias", false);
     config.qkvBias = config.modelType == "qwen2";
     if (config.modelType == "mistral") {
