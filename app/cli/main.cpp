@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     } catch (const CLI::CallForVersion &e) {
         return app.exit(e);
     } catch (const CLI::ParseError &e) {
-        app.exit(e);
+        std::cerr << "error: " << e.what() << "\nRun with --help for usage.\n";
         return 2;
     }
 

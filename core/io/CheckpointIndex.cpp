@@ -46,7 +46,7 @@ void checkShardName(const fs::path &index, const std::string &tensor, const std:
 bool CheckpointIndex::hasSafetensors(const fs::path &folder)
 {
     std::error_code ec;
-    return fs::is_regular_file(folder / kIndex, ec) || !safetensorsFilesIn(folder).empty();
+    return fs::is_regular_file(folder / kIndex, ec) || fs::is_regular_file(folder / kSingle, ec);
 }
 
 CheckpointIndex CheckpointIndex::open(const fs::path &folder)
@@ -108,21 +108,18 @@ CheckpointIndex CheckpointIndex::open(const fs::path &folder)
         return index;
     }
 
-    fs::path single = folder / kSingle;
+    // Only the names transformers loads: another *.safetensors beside the
+    // model (an adapter, a fixture, an export) must never be taken for it.
+    const fs::path single = folder / kSingle;
     if (!fs::is_regular_file(single, ec)) {
-        const auto found = safetensorsFilesIn(folder);
-        if (found.empty())
-            throwFileError(folder, "no model.safetensors, no model.safetensors.index.json and no "
-                                   "other .safetensors file");
-        if (found.size() > 1) {
-            std::string names;
-            for (const auto &f : found)
-                names += (names.empty() ? "" : ", ") + f.filename().string();
-            throwFileError(folder, "several .safetensors files (" + names +
-                                       ") and no "
-                                       "model.safetensors.index.json saying which hold the model");
-        }
-        single = found.front();
+        std::string others;
+        for (const auto &f : safetensorsFilesIn(folder))
+            others += (others.empty() ? "" : ", ") + f.filename().string();
+        throwFileError(folder, "no model.safetensors and no model.safetensors.index.json" +
+                                   (others.empty() ? std::string()
+                                                   : " (found " + others +
+                                                         "; rename the file that holds the model to "
+                                                         "model.safetensors)"));
     }
     auto file = addFile(single);
     for (const auto &t : file->tensors())

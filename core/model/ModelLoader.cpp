@@ -69,8 +69,10 @@ public:
             m_unexpected.push_back(checkpointName);
     }
 
-    void fill(const std::string &checkpointName, const at::Tensor &tensor)
+    // `origin` (the file holding the tensor) is named in messages when given.
+    void fill(const std::string &checkpointName, const at::Tensor &tensor, const std::string &origin = {})
     {
+        const auto &where = origin.empty() ? m_source : origin;
         const auto name = m_model.canonicalWeightName(checkpointName);
         auto it = m_slots.find(name);
         if (it == m_slots.end()) {
@@ -79,10 +81,10 @@ public:
         }
         auto &slot = it->second;
         if (tensor.sizes() != at::IntArrayRef(slot.shape))
-            throw Error(m_source + ": tensor `" + checkpointName + "` has shape " + shapeText(tensor.sizes()) +
+            throw Error(where + ": tensor `" + checkpointName + "` has shape " + shapeText(tensor.sizes()) +
                         " but config.json implies " + shapeText(slot.shape));
         if (!at::is_floating_point(tensor))
-            throw Error(m_source + ": tensor `" + checkpointName + "` has integer dtype " +
+            throw Error(where + ": tensor `" + checkpointName + "` has integer dtype " +
                         std::string(c10::toString(tensor.scalar_type())) +
                         " (quantized checkpoints are loaded from GGUF, not from safetensors)");
         *slot.tensor = tensor.to(m_options.device, m_options.dtype, /*non_blocking=*/false, /*copy=*/true);
@@ -136,7 +138,7 @@ void loadSafetensorsWeights(const io::HfModelFolder &folder, CausalLM &model, co
         // Borrow the mapped bytes; fill() copies them into the compute dtype.
         auto view = at::from_blob(const_cast<std::byte *>(info.bytes.data()), info.shape,
                                   at::TensorOptions().dtype(type));
-        filler.fill(name, view);
+        filler.fill(name, view, entry.file->path().string());
     }
     filler.finish();
 }

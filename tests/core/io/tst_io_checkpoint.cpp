@@ -55,14 +55,18 @@ private slots:
         QCOMPARE(index.totalBytes(), uint64_t(32));
     }
 
-    void onlyOtherSafetensorsFile()
+    void otherSafetensorsFilesAreNotTheModel()
     {
+        // An adapter or a dump beside the weights must never be taken for them.
         test::TempDir dir;
-        writeShard(dir / "weights.safetensors", {"a"});
-        QVERIFY(CheckpointIndex::open(dir.path()).find("a"));
-        writeShard(dir / "other.safetensors", {"b"});
+        writeShard(dir / "adapter_model.safetensors", {"a"});
         expectError([&] { (void)CheckpointIndex::open(dir.path()); },
-                    {"several .safetensors files", "other.safetensors"});
+                    {"no model.safetensors", "adapter_model.safetensors", "rename"});
+        QVERIFY(!CheckpointIndex::hasSafetensors(dir.path()));
+        writeShard(dir / "model.safetensors", {"b"});
+        auto index = CheckpointIndex::open(dir.path());
+        QVERIFY(index.find("b"));
+        QVERIFY(!index.find("a"));
     }
 
     void noWeights()
