@@ -62,6 +62,26 @@ std::vector<int64_t> promptIds(const tok::Tokenizer &tokenizer, const std::strin
     return {ids.begin(), ids.end()};
 }
 
+void TokenStreamer::add(int64_t token)
+{
+    m_tokens.push_back(static_cast<int32_t>(token));
+    auto current = text();
+    if (current.size() > m_printed.size() && current.compare(0, m_printed.size(), m_printed) == 0 &&
+        !current.ends_with("\xEF\xBF\xBD")) {
+        m_out << current.substr(m_printed.size()) << std::flush;
+        m_printed = std::move(current);
+    }
+}
+
+void TokenStreamer::finish()
+{
+    auto current = text();
+    if (current.size() > m_printed.size() && current.compare(0, m_printed.size(), m_printed) == 0)
+        m_out << current.substr(m_printed.size());
+    m_out << std::flush;
+    m_printed = std::move(current);
+}
+
 std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer)
 {
     std::vector<int64_t> ids;

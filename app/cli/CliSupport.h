@@ -7,6 +7,7 @@
 #include "tokenizer/Tokenizer.h"
 
 #include <memory>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,25 @@ tok::Tokenizer loadTokenizerFor(const io::ModelSource &source);
 // chat_template, or `chatFormat` when given) followed by the assistant header.
 std::vector<int64_t> promptIds(const tok::Tokenizer &tokenizer, const std::string &text, bool chat,
                                const std::optional<std::string> &chatFormat = {});
+
+// Prints a generation while it grows: decodes all tokens so far and writes
+// what is new, holding back a trailing incomplete UTF-8 character (decoded as
+// U+FFFD) until the next token completes it. Special tokens are not shown.
+class TokenStreamer
+{
+public:
+    TokenStreamer(const tok::Tokenizer &tokenizer, std::ostream &out) : m_tokenizer(tokenizer), m_out(out) {}
+    void add(int64_t token);
+    void finish(); // writes whatever is still held back
+    const std::vector<int32_t> &tokens() const { return m_tokens; }
+    std::string text() const { return m_tokenizer.decode(m_tokens, true); }
+
+private:
+    const tok::Tokenizer &m_tokenizer;
+    std::ostream &m_out;
+    std::vector<int32_t> m_tokens;
+    std::string m_printed;
+};
 
 // Tokens that end an assistant turn in the model's chat format (e.g. <|im_end|>).
 std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer);

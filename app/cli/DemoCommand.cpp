@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
 
 namespace headroom::cli {
@@ -37,11 +38,11 @@ int runDemo(const DemoOptions &options)
     auto lm = loadModelFor(source, "fp32", "sdpa");
     std::chrono::duration<double> loadTime = std::chrono::steady_clock::now() - started;
     const auto &config = lm->config();
-    std::cout << "Headroom demo\n"
+    std::cout << std::fixed << std::setprecision(1) << "Headroom demo\n"
               << "  model       " << source.path.filename().string() << " (" << config.modelType << ", "
               << static_cast<double>(config.parameterCount()) / 1e6 << " M parameters, " << config.numLayers
               << " layers)\n"
-              << "  loaded in   " << loadTime.count() << " s\n\n";
+              << "  loaded in   " << loadTime.count() << " s\n\n" << std::defaultfloat;
 
     const bool chat = !tokenizer.chatTemplate().empty();
     auto prompt = promptIds(tokenizer, options.question, chat);
@@ -56,22 +57,16 @@ int runDemo(const DemoOptions &options)
     for (auto id : chatStopIds(tokenizer))
         sampling.stopIds.push_back(id);
 
-    std::vector<int32_t> produced;
-    std::string printed;
+    TokenStreamer streamer(tokenizer, std::cout);
     started = std::chrono::steady_clock::now();
     model::generate(*lm, prompt, sampling, [&](int64_t token) {
-        produced.push_back(static_cast<int32_t>(token));
-        auto text = tokenizer.decode(produced, true);
-        if (text.size() > printed.size() && text.compare(0, printed.size(), printed) == 0 &&
-            !text.ends_with("\xEF\xBF\xBD")) {
-            std::cout << text.substr(printed.size()) << std::flush;
-            printed = text;
-        }
+        streamer.add(token);
         return true;
     });
+    streamer.finish();
     std::chrono::duration<double> genTime = std::chrono::steady_clock::now() - started;
-    std::cout << "\n\n  " << produced.size() << " tokens in " << genTime.count() << " s ("
-              << static_cast<double>(produced.size()) / genTime.count() << " tokens/s)\n";
+    std::cout << std::fixed << std::setprecision(1) << "\n\n  " << streamer.tokens().size() << " tokens in " << genTime.count() << " s ("
+              << static_cast<double>(streamer.tokens().size()) / genTime.count() << " tokens/s)\n";
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <sstream>
 
 namespace headroom::cli {
 
@@ -47,32 +48,20 @@ int runGenerate(const GenerateOptions &options)
 
     // Decode the whole continuation each time and print what is new, so
     // multi-token characters appear only once complete.
-    std::vector<int32_t> produced;
-    std::string printed;
     if (options.chat || options.chatFormat)
         for (auto id : chatStopIds(tokenizer))
             sampling.stopIds.push_back(id);
-    auto tokens = model::generate(*lm, prompt, sampling,
-                                  [&](int64_t token) {
-                                      produced.push_back(static_cast<int32_t>(token));
-                                      if (options.json)
-                                          return true;
-                                      auto text = tokenizer.decode(produced, true);
-                                      if (text.size() > printed.size() && text.compare(0, printed.size(), printed) == 0 &&
-                                          !text.ends_with("\xEF\xBF\xBD")) {
-                                          std::cout << text.substr(printed.size()) << std::flush;
-                                          printed = text;
-                                      }
-                                      return true;
-                                  });
+    std::ostringstream discard;
+    TokenStreamer streamer(tokenizer, options.json ? static_cast<std::ostream &>(discard) : std::cout);
+    auto tokens = model::generate(*lm, prompt, sampling, [&](int64_t token) {
+        streamer.add(token);
+        return true;
+    });
     if (options.json) {
-        std::cout << nlohmann::json{{"prompt_ids", prompt}, {"ids", tokens}, {"text", tokenizer.decode(produced, true)}}.dump()
-                  << "\n";
+        std::cout << nlohmann::json{{"prompt_ids", prompt}, {"ids", tokens}, {"text", streamer.text()}}.dump() << "\n";
         return 0;
     }
-    auto text = tokenizer.decode(produced, true);
-    if (text.size() > printed.size())
-        std::cout << text.substr(std::min(printed.size(), text.size()));
+    streamer.finish();
     std::cout << "\n";
     return 0;
 }
