@@ -29,6 +29,7 @@ int main(int argc, char **argv)
     add(headroom::cli::addScoreCommand);
     add(headroom::cli::addGenerateCommand);
     add(headroom::cli::addDemoCommand);
+    add(headroom::cli::addModelsCommand);
 
     try {
         app.parse(argc, argv);

@@ -41,6 +41,18 @@ at::Tensor buildMask(int64_t queries, int64_t keys, const AttentionOptions &opti
     return allowed;
 }
 
+// The most negative finite value of `type` (torch.finfo(dtype).min), which
+// transformers adds at masked positions: -inf would make a fully masked row NaN.
+double lowestFinite(at::ScalarType type)
+{
+    switch (type) {
+    case at::kHalf: return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+    case at::kBFloat16: return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
+    case at::kDouble: return std::numeric_limits<double>::lowest();
+    default: return std::numeric_limits<float>::lowest();
+    }
+}
+
 // [B, Hkv, S, D] -> [B, Hkv·groups, S, D], kv head h serving queries h·groups … (transformers' repeat_kv).
 at::Tensor repeatKv(const at::Tensor &x, int64_t groups)
 {
@@ -67,7 +79,7 @@ at::Tensor eagerAttention(const at::Tensor &q, const at::Tensor &k, const at::Te
                   at::arange(total - queries, total, opts).unsqueeze(1);
     }
     if (allowed.defined())
-        scores = scores.masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
+        scores = scores.masked_fill(allowed.logical_not(), lowestFinite(scores.scalar_type()));
     at::Tensor probabilities = options.softmaxInFp32
                                    ? at::softmax(scores, -1, at::kFloat).to(q.scalar_type())
                                    : at::softmax(scores, -1);

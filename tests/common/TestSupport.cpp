@@ -2,6 +2,7 @@
 #include "common/TestSupport.h"
 
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QStringList>
 
 #include <cstdlib>
@@ -34,12 +35,21 @@ TempDir::~TempDir()
     std::filesystem::remove_all(m_path, ignored);
 }
 
-ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs)
+ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs,
+                     const std::vector<std::string> &environment)
 {
     QStringList args;
     for (const auto &a : arguments)
         args << QString::fromStdString(a);
     QProcess process;
+    if (!environment.empty()) {
+        auto env = QProcessEnvironment::systemEnvironment();
+        for (const auto &entry : environment) {
+            const auto eq = entry.find('=');
+            env.insert(QString::fromStdString(entry.substr(0, eq)), QString::fromStdString(entry.substr(eq + 1)));
+        }
+        process.setProcessEnvironment(env);
+    }
     process.start(QString::fromUtf8(HEADROOM_CLI_PATH), args);
     ProcessResult result;
     if (!process.waitForFinished(timeoutMs)) {

