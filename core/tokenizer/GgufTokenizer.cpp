@@ -1,15 +1,21 @@
-// Building a Tokenizer from GGUF metadata (GgufVocab). The default follows
-// transformers' GGUF conversion (integrations/gguf/gguf_tokenizer_mapping.py,
-// transformers 5.23), which is our oracle; GgufPreTokenization::LlamaCpp picks
-// the pre-tokenizer per `tokenizer.ggml.pre` as llama.cpp does instead (they
-// differ e.g. for "smollm": llama.cpp isolates digits first, as SmolLM2's own
-// tokenizer.json does; transformers uses the plain GPT-2 regex). Deliberately
-// only "gpt2" (byte-level BPE) and "llama" (SentencePiece BPE) vocabularies.
+// Building a Tokenizer from GGUF metadata (GgufVocab). By default a byte-level
+// vocabulary is pre-tokenized per `tokenizer.ggml.pre` as llama.cpp does,
+// which for the models we checked is what their original tokenizer.json does
+// (e.g. "smollm": digits isolated first, as SmolLM2's tokenizer.json does), so
+// training data is tokenized as in pretraining and at inference in llama.cpp.
+// GgufPreTokenization::Transformers follows transformers' GGUF conversion
+// instead (integrations/gguf/gguf_tokenizer_mapping.py, transformers 5.23),
+// which uses the plain GPT-2 regex for "smollm" and any `pre` it does not
+// know. Vocabulary, merges, added tokens and decoder are the same in both;
+// the llama.cpp mode also takes ignore_merges, and BOS when the file has no
+// add_bos_token, from `pre` as llama.cpp does. Deliberately only "gpt2"
+// (byte-level BPE) and "llama" (SentencePiece BPE) vocabularies.
 #include "tokenizer/ByteLevel.h"
 #include "tokenizer/Tokenizer.h"
 #include "tokenizer/Utf8.h"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -60,32 +66,83 @@ PreTokenizer transformersPreTokenizer(const std::string &pre)
     return p;
 }
 
-// The byte-level pre-tokenizer llama.cpp (llama-vocab.cpp) uses for `pre`.
-PreTokenizer llamaCppPreTokenizer(const std::string &pre, bool &ignoreMerges)
+// GPT-2's regex (what ByteLevel(use_regex=true) splits with); llama.cpp
+// spells it without the final `|\s+`, but its hand-written matcher for this
+// regex (unicode_regex_split_custom_gpt2) splits a whitespace run the same way.
+constexpr const char *kGpt2Split =
+    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+
+// llama.cpp spells the caseless contractions that start the Llama-3 and
+// Qwen2 regexes with ASCII classes: unlike (?i:...) they do not match
+// Unicode case variants such as "'ſ" (U+017F folds to s).
+constexpr std::string_view kContractionsCaseless = "(?i:'s|'t|'re|'ve|'m|'ll|'d)";
+constexpr const char *kContractionsAscii =
+    "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])";
+static_assert(std::string_view(kLlama3Split).starts_with(kContractionsCaseless));
+static_assert(std::string_view(kQwen2Split).starts_with(kContractionsCaseless));
+
+std::string withAsciiContractions(std::string_view regex)
 {
-    static const std::unordered_set<std::string> llama3 = {
-        "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral", "dbrx", "smaug-bpe"};
-    static const std::unordered_set<std::string> qwen2 = {"qwen2", "deepseek-r1-qwen", "megrez"};
+    return kContractionsAscii + std::string(regex.substr(kContractionsCaseless.size()));
+}
+
+// The byte-level pre-tokenizer llama.cpp (llama-vocab.cpp, llama_vocab::impl::
+// load and llm_tokenizer_bpe) uses for `pre`: its regexes applied one after
+// the other (each splits the pieces of the previous one, keeping unmatched
+// text as pieces), then the bytes mapped to the byte alphabet. Only the `pre`
+// values whose regexes we have checked; llama.cpp refuses an unknown `pre`,
+// and so do we (naming it) rather than guess a different tokenization.
+// `ignoreMerges` and `addBos` (used when the file has no add_bos_token) are
+// set as llama.cpp sets them for `pre`.
+PreTokenizer llamaCppPreTokenizer(const std::string &pre, bool &ignoreMerges, bool &addBos)
+{
+    // llama.cpp sets ignore_merges only for the LLAMA3 group, not for dbrx
+    // and smaug-bpe, which share the regex.
+    static const std::unordered_set<std::string> llama3 = {"llama3",  "llama-v3",  "llama-bpe",
+                                                           "falcon3", "falcon-h1", "pixtral"};
+    static const std::unordered_set<std::string> llama3Regex = {"dbrx", "smaug-bpe"};
+    static const std::unordered_set<std::string> qwen2 = {"qwen2", "deepseek-r1-qwen", "megrez",
+                                                          "stablelm2"};
+    // LLAMA_VOCAB_PRE_TYPE_GPT2 (and MPT, OLMO, JAIS): the GPT-2 regex alone.
+    static const std::unordered_set<std::string> gpt2 = {
+        "gpt-2",      "phi-2",      "jina-es",    "jina-de",      "gigachat",
+        "jina-v1-en", "jina-v2-es", "jina-v2-de", "jina-v2-code", "roberta-bpe",
+        "mpt",        "olmo",       "jais",       "exaone4"};
+    // STARCODER, REFACT, COMMAND_R, SMOLLM, CODESHELL, EXAONE, MINERVA:
+    // "\p{N}" then the GPT-2 regex, i.e. every digit is its own piece (what
+    // SmolLM2's tokenizer.json does with Digits(individual_digits=true)).
     static const std::unordered_set<std::string> digitsThenGpt2 = {
         "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva-7b"};
     PreTokenizer p;
     ignoreMerges = false;
-    if (llama3.count(pre)) {
+    addBos = false;
+    if (pre.empty() || pre == "default") {
+        // LLAMA_VOCAB_PRE_TYPE_DEFAULT (llama.cpp also uses it, with a
+        // warning, when the file has no `pre`): punctuation runs, then the
+        // GPT-2 regex, then digit runs, then groups of three ASCII digits.
+        for (const char *regex :
+             {R"([\p{P}\$\+<=>\^~\|]+)", kGpt2Split, R"(\p{N}+)", R"([0-9][0-9][0-9])"})
+            p.append(PreTokenizer::splitRegex(regex, SplitBehavior::Isolated));
+    } else if (llama3.count(pre) || llama3Regex.count(pre)) {
         // Llama-3 relies on ignore_merges (llama.cpp PR 7193).
-        ignoreMerges = true;
-        p.append(PreTokenizer::splitRegex(kLlama3Split, SplitBehavior::Isolated));
-        p.append(PreTokenizer::byteLevel(false, false));
+        ignoreMerges = addBos = llama3.count(pre) > 0;
+        p.append(
+            PreTokenizer::splitRegex(withAsciiContractions(kLlama3Split), SplitBehavior::Isolated));
     } else if (qwen2.count(pre)) {
-        p.append(PreTokenizer::splitRegex(kQwen2Split, SplitBehavior::Isolated));
-        p.append(PreTokenizer::byteLevel(false, false));
+        p.append(
+            PreTokenizer::splitRegex(withAsciiContractions(kQwen2Split), SplitBehavior::Isolated));
     } else if (digitsThenGpt2.count(pre)) {
-        p.append(PreTokenizer::digits(true));
-        p.append(PreTokenizer::byteLevel(false, true));
+        p.append(PreTokenizer::splitRegex(R"(\p{N})", SplitBehavior::Isolated));
+        p.append(PreTokenizer::splitRegex(kGpt2Split, SplitBehavior::Isolated));
+    } else if (gpt2.count(pre)) {
+        p.append(PreTokenizer::splitRegex(kGpt2Split, SplitBehavior::Isolated));
     } else {
-        // "default", "gpt-2", "gpt2" and anything unknown: the GPT-2 regex,
-        // which is what transformers falls back to.
-        p.append(PreTokenizer::byteLevel(false, true));
+        throw Error(std::string(kWhere) + ": tokenizer.ggml.pre `" + pre +
+                    "` is not supported (supported: default, gpt-2, llama-bpe, qwen2, smollm and "
+                    "their aliases; GgufPreTokenization::Transformers falls back to GPT-2 for "
+                    "any other value)");
     }
+    p.append(PreTokenizer::byteLevel(false, false));
     return p;
 }
 
@@ -197,14 +254,23 @@ Tokenizer Tokenizer::fromGguf(const GgufVocab &v, GgufPreTokenization preTokeniz
                             "` must be two tokens separated by one space");
             merges.emplace_back(m.substr(0, space), m.substr(space + 1));
         }
+        bool addBosByDefault = false;
         if (preTokenization == GgufPreTokenization::LlamaCpp)
-            parts->preTokenizer = llamaCppPreTokenizer(v.pre, options.ignoreMerges);
+            parts->preTokenizer =
+                llamaCppPreTokenizer(v.pre, options.ignoreMerges, addBosByDefault);
         else
             parts->preTokenizer =
                 transformersPreTokenizer(v.pre); // GPT2Tokenizer: no ignore_merges
         parts->model = std::make_unique<BpeModel>(vocab, merges, options, where);
         parts->decoder.append(Decoder::step(Decoder::Kind::ByteLevel));
-        addBos = v.addBos.value_or(false);
+        // BOS: tokenizer.ggml.add_bos_token when present, as llama.cpp and
+        // transformers both do; it is what the converter copied from the
+        // original tokenizer (for SmolLM2 it is false, matching its
+        // tokenizer.json: no BOS, ByteLevel post-processor only, and a chat
+        // template that starts with <|im_start|>, not a BOS). Without the
+        // flag: what llama.cpp does for `pre` (BOS for the Llama-3 family
+        // only) by default, none in transformers' mode.
+        addBos = v.addBos.value_or(addBosByDefault);
     } else if (v.model == "llama") {
         if (v.scores.size() != v.tokens.size())
             throw Error(

@@ -32,11 +32,13 @@ struct NamedTemplate
     std::string source;
 };
 
-// How a byte-level GGUF vocabulary is pre-tokenized: as transformers'
-// GGUF conversion does (the reference our tests hold us to), or as
-// llama.cpp does (closer to the original tokenizer.json for some models,
-// e.g. SmolLM2 isolates digits).
-enum class GgufPreTokenization { Transformers, LlamaCpp };
+// How a byte-level GGUF vocabulary is pre-tokenized. LlamaCpp (the default):
+// per `tokenizer.ggml.pre` as llama.cpp does, which reproduces the original
+// tokenizer.json (e.g. SmolLM2 isolates digits), so fine-tuning data is split
+// as in pretraining and at inference; an unknown `pre` is an error.
+// Transformers: as transformers' GGUF conversion does (plain GPT-2 regex for
+// "smollm" and for any `pre` it does not know).
+enum class GgufPreTokenization { LlamaCpp, Transformers };
 
 class Tokenizer
 {
@@ -62,9 +64,8 @@ public:
     // Only a tokenizer.json (no config overrides).
     static Tokenizer fromTokenizerJson(const std::filesystem::path &file);
     // From the `tokenizer.ggml.*` metadata of a GGUF file.
-    static Tokenizer
-    fromGguf(const GgufVocab &vocab,
-             GgufPreTokenization preTokenization = GgufPreTokenization::Transformers);
+    static Tokenizer fromGguf(const GgufVocab &vocab,
+                              GgufPreTokenization preTokenization = GgufPreTokenization::LlamaCpp);
 
     // Invalid UTF-8 in `text` is replaced by U+FFFD first, so any byte string
     // can be encoded.
