@@ -4,15 +4,14 @@
 #include "model/CausalLM.h"
 #include "model/ModelLoader.h"
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <ATen/Parallel.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 using namespace headroom;
@@ -41,8 +40,10 @@ int main(int argc, char **argv)
     const auto dtype = model::parseDtype(dtypeName);
     for (auto &slot : lm->weightSlots()) {
         // Norm weights start at one, everything else small and random, as at initialisation.
-        const bool isNorm = slot.name.find("norm") != std::string::npos || slot.name.find("ln_") != std::string::npos;
-        *slot.tensor = isNorm ? at::ones(slot.shape, at::kFloat) : at::randn(slot.shape, at::kFloat) * 0.02;
+        const bool isNorm = slot.name.find("norm") != std::string::npos ||
+                            slot.name.find("ln_") != std::string::npos;
+        *slot.tensor =
+            isNorm ? at::ones(slot.shape, at::kFloat) : at::randn(slot.shape, at::kFloat) * 0.02;
         *slot.tensor = slot.tensor->to(dtype);
     }
     lm->finishLoading();
@@ -62,14 +63,11 @@ int main(int argc, char **argv)
     auto sorted = seconds;
     std::sort(sorted.begin(), sorted.end());
     const double median = sorted[sorted.size() / 2];
-    nlohmann::json result = {{"impl", "headroom"},
-                             {"dtype", dtypeName},
-                             {"attention", attention},
-                             {"seq", seq},
-                             {"batch", batch},
-                             {"threads", threads},
-                             {"seconds", seconds},
-                             {"tokens_per_s", static_cast<double>(batch * seq) / median}};
+    nlohmann::json result = {
+        {"impl", "headroom"},     {"dtype", dtypeName},
+        {"attention", attention}, {"seq", seq},
+        {"batch", batch},         {"threads", threads},
+        {"seconds", seconds},     {"tokens_per_s", static_cast<double>(batch * seq) / median}};
     std::cout << result.dump() << "\n";
     return 0;
 }

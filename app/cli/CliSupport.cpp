@@ -9,7 +9,8 @@
 
 namespace headroom::cli {
 
-std::vector<std::string> readInputs(const std::optional<std::string> &text, const std::optional<std::string> &file)
+std::vector<std::string> readInputs(const std::optional<std::string> &text,
+                                    const std::optional<std::string> &file)
 {
     if (text.has_value() == file.has_value())
         throw Error("give exactly one of --text and --file");
@@ -28,8 +29,8 @@ std::vector<std::string> readInputs(const std::optional<std::string> &text, cons
     return lines;
 }
 
-std::unique_ptr<model::CausalLM> loadModelFor(const io::ModelSource &source, const std::string &dtype,
-                                              const std::string &attention)
+std::unique_ptr<model::CausalLM>
+loadModelFor(const io::ModelSource &source, const std::string &dtype, const std::string &attention)
 {
     model::LoadOptions options;
     options.dtype = model::parseDtype(dtype);

@@ -7,18 +7,19 @@
 #include "tokenizer/Tokenizer.h"
 
 #include <memory>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 namespace headroom::cli {
 
 // --text T (one input, may contain newlines) or --file F (one input per line).
-std::vector<std::string> readInputs(const std::optional<std::string> &text, const std::optional<std::string> &file);
+std::vector<std::string> readInputs(const std::optional<std::string> &text,
+                                    const std::optional<std::string> &file);
 
-std::unique_ptr<model::CausalLM> loadModelFor(const io::ModelSource &source, const std::string &dtype,
-                                              const std::string &attention);
+std::unique_ptr<model::CausalLM>
+loadModelFor(const io::ModelSource &source, const std::string &dtype, const std::string &attention);
 
 tok::Tokenizer loadTokenizerFor(const io::ModelSource &source);
 
@@ -34,7 +35,9 @@ std::vector<int64_t> promptIds(const tok::Tokenizer &tokenizer, const std::strin
 class TokenStreamer
 {
 public:
-    TokenStreamer(const tok::Tokenizer &tokenizer, std::ostream &out) : m_tokenizer(tokenizer), m_out(out) {}
+    TokenStreamer(const tok::Tokenizer &tokenizer, std::ostream &out)
+        : m_tokenizer(tokenizer), m_out(out)
+    {}
     void add(int64_t token);
     void finish(); // writes whatever is still held back
     const std::vector<int32_t> &tokens() const { return m_tokens; }

@@ -3,7 +3,6 @@
 // it, streaming tokens. Defaults to the built-in model ($HEADROOM_DEFAULT_MODEL).
 #include "CliSupport.h"
 #include "Commands.h"
-
 #include "common/Error.h"
 #include "model/Generation.h"
 
@@ -29,7 +28,8 @@ int runDemo(const DemoOptions &options)
     if (modelArgument.empty()) {
         const char *fallback = std::getenv("HEADROOM_DEFAULT_MODEL");
         if (!fallback)
-            throw Error("demo: no MODEL given and $HEADROOM_DEFAULT_MODEL is not set (scripts/setup.sh prints it)");
+            throw Error("demo: no MODEL given and $HEADROOM_DEFAULT_MODEL is not set "
+                        "(scripts/setup.sh prints it)");
         modelArgument = fallback;
     }
     auto source = io::resolveModelSource(modelArgument);
@@ -39,14 +39,16 @@ int runDemo(const DemoOptions &options)
     std::chrono::duration<double> loadTime = std::chrono::steady_clock::now() - started;
     const auto &config = lm->config();
     std::cout << std::fixed << std::setprecision(1) << "Headroom demo\n"
-              << "  model       " << source.path.filename().string() << " (" << config.modelType << ", "
-              << static_cast<double>(config.parameterCount()) / 1e6 << " M parameters, " << config.numLayers
-              << " layers)\n"
-              << "  loaded in   " << loadTime.count() << " s\n\n" << std::defaultfloat;
+              << "  model       " << source.path.filename().string() << " (" << config.modelType
+              << ", " << static_cast<double>(config.parameterCount()) / 1e6 << " M parameters, "
+              << config.numLayers << " layers)\n"
+              << "  loaded in   " << loadTime.count() << " s\n\n"
+              << std::defaultfloat;
 
     const bool chat = !tokenizer.chatTemplate().empty();
     auto prompt = promptIds(tokenizer, options.question, chat);
-    std::cout << "> " << options.question << (chat ? "" : "  (no chat template: plain continuation)") << "\n"
+    std::cout << "> " << options.question
+              << (chat ? "" : "  (no chat template: plain continuation)") << "\n"
               << std::flush;
     model::SamplingOptions sampling;
     sampling.maxNewTokens = options.maxNewTokens;
@@ -65,7 +67,8 @@ int runDemo(const DemoOptions &options)
     });
     streamer.finish();
     std::chrono::duration<double> genTime = std::chrono::steady_clock::now() - started;
-    std::cout << std::fixed << std::setprecision(1) << "\n\n  " << streamer.tokens().size() << " tokens in " << genTime.count() << " s ("
+    std::cout << std::fixed << std::setprecision(1) << "\n\n  " << streamer.tokens().size()
+              << " tokens in " << genTime.count() << " s ("
               << static_cast<double>(streamer.tokens().size()) / genTime.count() << " tokens/s)\n";
     return 0;
 }
@@ -75,7 +78,8 @@ int runDemo(const DemoOptions &options)
 Runner addDemoCommand(CLI::App &app)
 {
     auto options = std::make_shared<DemoOptions>();
-    auto *cmd = app.add_subcommand("demo", "Describe the model and let it answer a question (default: built-in model)");
+    auto *cmd = app.add_subcommand(
+        "demo", "Describe the model and let it answer a question (default: built-in model)");
     cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id");
     cmd->add_option("--question", options->question, "What to ask");
     cmd->add_option("--max-new-tokens", options->maxNewTokens, "Upper bound on generated tokens");

@@ -3,12 +3,10 @@
 // produced. Temperature 0 is greedy decoding.
 #include "CliSupport.h"
 #include "Commands.h"
-
 #include "model/Generation.h"
 
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace headroom::cli {
@@ -35,7 +33,8 @@ int runGenerate(const GenerateOptions &options)
     auto source = io::resolveModelSource(options.model);
     auto tokenizer = loadTokenizerFor(source);
     auto lm = loadModelFor(source, options.dtype, options.attention);
-    auto prompt = promptIds(tokenizer, options.prompt, options.chat || options.chatFormat, options.chatFormat);
+    auto prompt = promptIds(tokenizer, options.prompt, options.chat || options.chatFormat,
+                            options.chatFormat);
     model::SamplingOptions sampling;
     sampling.maxNewTokens = options.maxNewTokens;
     sampling.temperature = options.temperature;
@@ -52,13 +51,18 @@ int runGenerate(const GenerateOptions &options)
         for (auto id : chatStopIds(tokenizer))
             sampling.stopIds.push_back(id);
     std::ostringstream discard;
-    TokenStreamer streamer(tokenizer, options.json ? static_cast<std::ostream &>(discard) : std::cout);
+    TokenStreamer streamer(tokenizer,
+                           options.json ? static_cast<std::ostream &>(discard) : std::cout);
     auto tokens = model::generate(*lm, prompt, sampling, [&](int64_t token) {
         streamer.add(token);
         return true;
     });
     if (options.json) {
-        std::cout << nlohmann::json{{"prompt_ids", prompt}, {"ids", tokens}, {"text", streamer.text()}}.dump() << "\n";
+        std::cout << nlohmann::json{{"prompt_ids", prompt},
+                                    {"ids", tokens},
+                                    {"text", streamer.text()}}
+                         .dump()
+                  << "\n";
         return 0;
     }
     streamer.finish();
@@ -71,19 +75,29 @@ int runGenerate(const GenerateOptions &options)
 Runner addGenerateCommand(CLI::App &app)
 {
     auto options = std::make_shared<GenerateOptions>();
-    auto *cmd = app.add_subcommand("generate", "Continue a prompt, streaming tokens as they are produced");
-    cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id")->required();
+    auto *cmd =
+        app.add_subcommand("generate", "Continue a prompt, streaming tokens as they are produced");
+    cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id")
+        ->required();
     cmd->add_option("--prompt", options->prompt, "Text to continue")->required();
-    cmd->add_option("--max-new-tokens", options->maxNewTokens, "Upper bound on generated tokens")->check(CLI::Range(1, 1 << 20));
-    cmd->add_option("--temperature", options->temperature, "0 = greedy")->check(CLI::Range(0.0, 100.0));
-    cmd->add_option("--top-p", options->topP, "Nucleus sampling mass in (0, 1]")->check(CLI::Range(1e-9, 1.0));
+    cmd->add_option("--max-new-tokens", options->maxNewTokens, "Upper bound on generated tokens")
+        ->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("--temperature", options->temperature, "0 = greedy")
+        ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--top-p", options->topP, "Nucleus sampling mass in (0, 1]")
+        ->check(CLI::Range(1e-9, 1.0));
     cmd->add_option("--seed", options->seed, "Seed of the sampler");
-    cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
-    cmd->add_option("--attention", options->attention, "sdpa | eager")->check(CLI::IsMember({"sdpa", "eager"}));
-    cmd->add_flag("--chat", options->chat, "Send the prompt as a user turn in the model's chat format");
+    cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")
+        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+    cmd->add_option("--attention", options->attention, "sdpa | eager")
+        ->check(CLI::IsMember({"sdpa", "eager"}));
+    cmd->add_flag("--chat", options->chat,
+                  "Send the prompt as a user turn in the model's chat format");
     cmd->add_option("--chat-format", options->chatFormat,
-                    "Chat format to use instead of the model's template: chatml, llama3, llama2, mistral, zephyr (implies --chat)");
-    cmd->add_flag("--json", options->json, "Print one JSON object with prompt ids, generated ids and text");
+                    "Chat format to use instead of the model's template: chatml, llama3, llama2, "
+                    "mistral, zephyr (implies --chat)");
+    cmd->add_flag("--json", options->json,
+                  "Print one JSON object with prompt ids, generated ids and text");
     return [options] { return runGenerate(*options); };
 }
 

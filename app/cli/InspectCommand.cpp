@@ -1,18 +1,16 @@
 // `headroom-cli inspect MODEL [--json]`: what a model is, without loading its
 // weights — architecture, sizes, dtype, files and bytes.
 #include "Commands.h"
-
 #include "io/CheckpointIndex.h"
 #include "io/GgufFile.h"
 #include "io/HfModelFolder.h"
 #include "io/ModelSource.h"
 #include "model/ModelLoader.h"
 
-#include <nlohmann/json.hpp>
-
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace headroom::cli {
 
@@ -56,7 +54,8 @@ int runInspect(const InspectOptions &options)
         for (const auto &[type, count] : counts)
             tensorTypes[type] = count;
         dtype = "gguf";
-        files.push_back({{"name", source.path.filename().string()}, {"bytes", std::filesystem::file_size(source.path)}});
+        files.push_back({{"name", source.path.filename().string()},
+                         {"bytes", std::filesystem::file_size(source.path)}});
     } else {
         auto folder = io::HfModelFolder::open(source.path);
         auto checkpoint = folder.openWeights();
@@ -72,7 +71,8 @@ int runInspect(const InspectOptions &options)
                 entries.push_back(entry.path());
         std::sort(entries.begin(), entries.end());
         for (const auto &path : entries)
-            files.push_back({{"name", path.filename().string()}, {"bytes", std::filesystem::file_size(path)}});
+            files.push_back(
+                {{"name", path.filename().string()}, {"bytes", std::filesystem::file_size(path)}});
     }
 
     nlohmann::json report = {
@@ -103,15 +103,19 @@ int runInspect(const InspectOptions &options)
         return 0;
     }
     std::cout << "model         " << source.path.string() << "\n"
-              << "architecture  " << config.modelType << " (" << report["format"].get<std::string>() << ")\n"
-              << "parameters    " << config.parameterCount() << " (" << std::fixed << std::setprecision(1)
-              << static_cast<double>(config.parameterCount()) / 1e6 << " M)\n"
+              << "architecture  " << config.modelType << " (" << report["format"].get<std::string>()
+              << ")\n"
+              << "parameters    " << config.parameterCount() << " (" << std::fixed
+              << std::setprecision(1) << static_cast<double>(config.parameterCount()) / 1e6
+              << " M)\n"
               << "layers        " << config.numLayers << "\n"
-              << "hidden size   " << config.hiddenSize << " (MLP " << config.intermediateSize << ")\n"
-              << "heads         " << config.numHeads << " query / " << config.numKvHeads << " key-value, head dim "
-              << config.headDim << "\n"
+              << "hidden size   " << config.hiddenSize << " (MLP " << config.intermediateSize
+              << ")\n"
+              << "heads         " << config.numHeads << " query / " << config.numKvHeads
+              << " key-value, head dim " << config.headDim << "\n"
               << "vocabulary    " << config.vocabSize << "\n"
-              << "context       " << config.maxPositions << " positions, rope " << config.rope.type << "\n"
+              << "context       " << config.maxPositions << " positions, rope " << config.rope.type
+              << "\n"
               << "dtype         " << dtype << " (" << tensorTypes.dump() << ")\n"
               << "weights       " << humanBytes(weightBytes) << "\n"
               << "files\n";
@@ -126,8 +130,10 @@ int runInspect(const InspectOptions &options)
 Runner addInspectCommand(CLI::App &app)
 {
     auto options = std::make_shared<InspectOptions>();
-    auto *cmd = app.add_subcommand("inspect", "Describe a model: architecture, sizes, dtype, files");
-    cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id")->required();
+    auto *cmd =
+        app.add_subcommand("inspect", "Describe a model: architecture, sizes, dtype, files");
+    cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id")
+        ->required();
     cmd->add_flag("--json", options->json, "Print one JSON object");
     return [options] { return runInspect(*options); };
 }

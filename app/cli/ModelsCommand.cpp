@@ -3,16 +3,14 @@
 // files only; a cached repo that is not a supported model is listed with the
 // reason instead of failing the listing.
 #include "Commands.h"
-
 #include "common/Error.h"
 #include "io/HfCache.h"
 #include "io/ModelSource.h"
 #include "model/ModelLoader.h"
 
-#include <nlohmann/json.hpp>
-
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace headroom::cli {
 
@@ -27,7 +25,8 @@ int runModels(bool json)
                               {"path", cached.snapshot.string()},
                               {"bytes", cached.sizeOnDisk}};
         try {
-            auto config = model::loadModelConfig({io::ModelSource::Kind::HfFolder, cached.snapshot, cached.repoId});
+            auto config = model::loadModelConfig(
+                {io::ModelSource::Kind::HfFolder, cached.snapshot, cached.repoId});
             row["model_type"] = config.modelType;
             row["parameters"] = config.parameterCount();
         } catch (const Error &e) {
@@ -46,7 +45,8 @@ int runModels(bool json)
         std::cout << "  " << std::left << std::setw(44) << row["repo_id"].get<std::string>() << " ";
         if (row.contains("model_type"))
             std::cout << std::setw(8) << row["model_type"].get<std::string>() << " " << std::fixed
-                      << std::setprecision(1) << row["parameters"].get<double>() / 1e6 << " M parameters";
+                      << std::setprecision(1) << row["parameters"].get<double>() / 1e6
+                      << " M parameters";
         else
             std::cout << "not loadable: " << row["unsupported"].get<std::string>();
         std::cout << "\n";

@@ -2,15 +2,13 @@
 // mean negative log-likelihood per predicted token over all input lines.
 #include "CliSupport.h"
 #include "Commands.h"
-
 #include "common/Error.h"
 #include "io/SafetensorsWriter.h"
 #include "model/Scoring.h"
 
-#include <nlohmann/json.hpp>
-
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace headroom::cli {
 
@@ -33,7 +31,8 @@ void writeLogits(const std::string &path, const std::vector<int64_t> &ids, const
     writer.add("input_ids", io::DType::I64, {static_cast<int64_t>(ids.size())},
                std::as_bytes(std::span(ids.data(), ids.size())));
     writer.add("logits", io::DType::F32, {contiguous.size(0), contiguous.size(1)},
-               std::as_bytes(std::span(contiguous.data_ptr<float>(), static_cast<size_t>(contiguous.numel()))));
+               std::as_bytes(std::span(contiguous.data_ptr<float>(),
+                                       static_cast<size_t>(contiguous.numel()))));
     writer.write(path);
 }
 
@@ -63,8 +62,8 @@ int runScore(const ScoreOptions &options)
     if (options.json)
         std::cout << nlohmann::json{{"tokens", predicted}, {"mean_nll", mean}}.dump() << "\n";
     else
-        std::cout << "tokens " << predicted << "\nmean NLL " << std::setprecision(6) << mean << " (perplexity "
-                  << std::exp(mean) << ")\n";
+        std::cout << "tokens " << predicted << "\nmean NLL " << std::setprecision(6) << mean
+                  << " (perplexity " << std::exp(mean) << ")\n";
     return 0;
 }
 
@@ -74,13 +73,17 @@ Runner addScoreCommand(CLI::App &app)
 {
     auto options = std::make_shared<ScoreOptions>();
     auto *cmd = app.add_subcommand("score", "Mean negative log-likelihood of text under the model");
-    cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id")->required();
+    cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id")
+        ->required();
     auto *text = cmd->add_option("--text", options->text, "Text to score");
     cmd->add_option("--file", options->file, "File with one input per line")->excludes(text);
-    cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
-    cmd->add_option("--attention", options->attention, "sdpa | eager")->check(CLI::IsMember({"sdpa", "eager"}));
+    cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")
+        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+    cmd->add_option("--attention", options->attention, "sdpa | eager")
+        ->check(CLI::IsMember({"sdpa", "eager"}));
     cmd->add_option("--logits-out", options->logitsOut,
-                    "Write input_ids (int64 [T]) and logits (fp32 [T, V]) of the first line to this .safetensors file");
+                    "Write input_ids (int64 [T]) and logits (fp32 [T, V]) of the first line to "
+                    "this .safetensors file");
     cmd->add_flag("--json", options->json, "Print {\"tokens\": N, \"mean_nll\": x}");
     return [options] { return runScore(*options); };
 }

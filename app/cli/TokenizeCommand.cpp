@@ -3,9 +3,8 @@
 #include "CliSupport.h"
 #include "Commands.h"
 
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace headroom::cli {
 
@@ -41,8 +40,11 @@ int runTokenize(const TokenizeOptions &options)
 Runner addTokenizeCommand(CLI::App &app)
 {
     auto options = std::make_shared<TokenizeOptions>();
-    auto *cmd = app.add_subcommand("tokenize", "Token ids of text, one line of output per input line");
-    cmd->add_option("MODEL", options->model, "Model folder (a tokenizer-only folder is enough), .gguf file, or cached repo id")
+    auto *cmd =
+        app.add_subcommand("tokenize", "Token ids of text, one line of output per input line");
+    cmd->add_option(
+           "MODEL", options->model,
+           "Model folder (a tokenizer-only folder is enough), .gguf file, or cached repo id")
         ->required();
     auto *text = cmd->add_option("--text", options->text, "Text to tokenize");
     cmd->add_option("--file", options->file, "File with one input per line")->excludes(text);

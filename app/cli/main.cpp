@@ -14,7 +14,8 @@
 int main(int argc, char **argv)
 {
     CLI::App app{"Headroom: fine-tune language models on your own workstation.\n"
-                 "MODEL is a Hugging Face model folder, a .gguf file, or a repo id in the local Hugging Face cache."};
+                 "MODEL is a Hugging Face model folder, a .gguf file, or a repo id in the local "
+                 "Hugging Face cache."};
     app.require_subcommand(1);
     app.set_version_flag("--version", "headroom-cli 0.1.0");
     std::map<CLI::App *, headroom::cli::Runner> runners;

@@ -3,10 +3,11 @@
 
 #include "common/Error.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace headroom {
 
@@ -27,7 +28,8 @@ AtomicFile::AtomicFile(std::filesystem::path target) : m_target(std::move(target
     m_temporary = m_target.parent_path() / ("." + name + ".partial-" + std::to_string(::getpid()));
     m_file = std::fopen(m_temporary.c_str(), "wb");
     if (!m_file)
-        throwFileError(m_target, std::string("cannot create temporary file: ") + std::strerror(errno));
+        throwFileError(m_target,
+                       std::string("cannot create temporary file: ") + std::strerror(errno));
 }
 
 AtomicFile::~AtomicFile()
@@ -63,7 +65,8 @@ void AtomicFile::commit()
     if (!closed)
         throwFileError(m_target, std::string("close failed: ") + std::strerror(errno));
     if (std::rename(m_temporary.c_str(), m_target.c_str()) != 0)
-        throwFileError(m_target, std::string("cannot rename temporary file: ") + std::strerror(errno));
+        throwFileError(m_target,
+                       std::string("cannot rename temporary file: ") + std::strerror(errno));
     m_committed = true;
     auto folder = m_target.parent_path();
     fsyncPath(folder.empty() ? std::filesystem::path(".") : folder, O_RDONLY | O_DIRECTORY);

@@ -3,12 +3,13 @@
 
 #include "common/Error.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace headroom {
 
@@ -17,7 +18,9 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path &
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throwFileError(path, std::string("cannot open: ") + std::strerror(errno));
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
         throwFileError(path, "not a regular file");
@@ -39,8 +42,7 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path &
 
 MappedFile::MappedFile(std::filesystem::path path, const std::byte *data, std::size_t size)
     : m_path(std::move(path)), m_data(data), m_size(size)
-{
-}
+{}
 
 MappedFile::~MappedFile()
 {

@@ -25,7 +25,8 @@ namespace {
 
 // Boolean mask [T, S], true where query t (absolute position past + t) may
 // attend key s. Undefined when plain causal masking (or none) suffices.
-at::Tensor buildMask(int64_t queries, int64_t keys, const AttentionOptions &options, const at::Device &device)
+at::Tensor buildMask(int64_t queries, int64_t keys, const AttentionOptions &options,
+                     const at::Device &device)
 {
     const bool window = options.slidingWindow && keys > *options.slidingWindow;
     if (options.pastLength == 0 && !window)
@@ -33,8 +34,9 @@ at::Tensor buildMask(int64_t queries, int64_t keys, const AttentionOptions &opti
     if (queries == 1 && !window)
         return {};
     auto opts = at::TensorOptions().dtype(at::kLong).device(device);
-    auto queryPos = at::arange(options.pastLength, options.pastLength + queries, opts).unsqueeze(1); // [T, 1]
-    auto keyPos = at::arange(0, keys, opts).unsqueeze(0);                                            // [1, S]
+    auto queryPos =
+        at::arange(options.pastLength, options.pastLength + queries, opts).unsqueeze(1); // [T, 1]
+    auto keyPos = at::arange(0, keys, opts).unsqueeze(0);                                // [1, S]
     auto allowed = keyPos <= queryPos;
     if (window)
         allowed = allowed.logical_and(queryPos - keyPos < *options.slidingWindow);
@@ -46,14 +48,19 @@ at::Tensor buildMask(int64_t queries, int64_t keys, const AttentionOptions &opti
 double lowestFinite(at::ScalarType type)
 {
     switch (type) {
-    case at::kHalf: return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
-    case at::kBFloat16: return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
-    case at::kDouble: return std::numeric_limits<double>::lowest();
-    default: return std::numeric_limits<float>::lowest();
+    case at::kHalf:
+        return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+    case at::kBFloat16:
+        return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
+    case at::kDouble:
+        return std::numeric_limits<double>::lowest();
+    default:
+        return std::numeric_limits<float>::lowest();
     }
 }
 
-// [B, Hkv, S, D] -> [B, Hkv·groups, S, D], kv head h serving queries h·groups … (transformers' repeat_kv).
+// [B, Hkv, S, D] -> [B, Hkv·groups, S, D], kv head h serving queries h·groups … (transformers'
+// repeat_kv).
 at::Tensor repeatKv(const at::Tensor &x, int64_t groups)
 {
     if (groups == 1)
@@ -100,8 +107,9 @@ at::Tensor causalAttention(const at::Tensor &q, const at::Tensor &k, const at::T
 
     const bool isCausal = !mask.defined() && queries > 1;
     const bool grouped = q.size(1) != k.size(1);
-    return at::scaled_dot_product_attention(q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt,
-                                            options.dropout, isCausal, options.scale, grouped);
+    return at::scaled_dot_product_attention(
+        q, k, v, mask.defined() ? std::optional<at::Tensor>(mask) : std::nullopt, options.dropout,
+        isCausal, options.scale, grouped);
 }
 
 } // namespace headroom::model

@@ -20,11 +20,11 @@ const char *attentionKernelName(AttentionKernel kernel);
 struct AttentionOptions
 {
     AttentionKernel kernel = AttentionKernel::Sdpa;
-    double scale = 0.0;            // multiplies q·kᵀ
-    int64_t pastLength = 0;        // cached keys before this call's queries
+    double scale = 0.0;     // multiplies q·kᵀ
+    int64_t pastLength = 0; // cached keys before this call's queries
     std::optional<int64_t> slidingWindow;
-    bool softmaxInFp32 = true;     // Llama family: softmax in fp32; GPT-2 eager: input dtype
-    double dropout = 0.0;          // attention-probability dropout (training only)
+    bool softmaxInFp32 = true; // Llama family: softmax in fp32; GPT-2 eager: input dtype
+    double dropout = 0.0;      // attention-probability dropout (training only)
 };
 
 // q [B, Hq, T, D], k/v [B, Hkv, S, D] with S = pastLength + T and Hq a

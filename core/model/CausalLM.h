@@ -39,7 +39,10 @@ public:
     // hidden [..., H] -> logits [..., V] in the model's dtype.
     virtual at::Tensor logits(const at::Tensor &hidden) = 0;
 
-    at::Tensor forward(const at::Tensor &ids, KvCache *cache = nullptr) { return logits(forwardHidden(ids, cache)); }
+    at::Tensor forward(const at::Tensor &ids, KvCache *cache = nullptr)
+    {
+        return logits(forwardHidden(ids, cache));
+    }
 
     // Every weight the checkpoint must provide (tied lm_head excluded).
     virtual std::vector<WeightSlot> weightSlots() = 0;

@@ -9,7 +9,8 @@
 
 namespace headroom::model {
 
-int64_t sampleToken(const at::Tensor &logits, const SamplingOptions &options, at::Generator &generator)
+int64_t sampleToken(const at::Tensor &logits, const SamplingOptions &options,
+                    at::Generator &generator)
 {
     auto scores = logits.to(at::kFloat).cpu(); // [V]
     if (options.temperature <= 0.0)
@@ -26,7 +27,8 @@ int64_t sampleToken(const at::Tensor &logits, const SamplingOptions &options, at
     return at::multinomial(probabilities, 1, /*replacement=*/false, generator).item<int64_t>();
 }
 
-std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &prompt, const SamplingOptions &options,
+std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &prompt,
+                              const SamplingOptions &options,
                               const std::function<bool(int64_t)> &onToken)
 {
     if (prompt.empty())
@@ -34,7 +36,8 @@ std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &promp
     if (options.topP <= 0.0 || options.topP > 1.0)
         throw Error("generate: top-p must be in (0, 1], got " + std::to_string(options.topP));
     if (options.temperature < 0.0)
-        throw Error("generate: temperature must be ≥ 0, got " + std::to_string(options.temperature));
+        throw Error("generate: temperature must be ≥ 0, got " +
+                    std::to_string(options.temperature));
     at::InferenceMode inference;
     auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
     KvCache cache(model.config().numLayers);
@@ -42,15 +45,17 @@ std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &promp
     auto input = at::tensor(prompt, at::kLong).to(device).unsqueeze(0); // [1, P]
     std::vector<int64_t> produced;
     for (int64_t step = 0; step < options.maxNewTokens; ++step) {
-        auto hidden = model.forwardHidden(input, &cache);           // [1, T, H]
+        auto hidden = model.forwardHidden(input, &cache);                 // [1, T, H]
         auto logits = model.logits(hidden.select(1, hidden.size(1) - 1)); // [1, V]
         const int64_t token = sampleToken(logits[0], options, generator);
         produced.push_back(token);
         if (onToken && !onToken(token))
             break;
-        if (std::find(options.stopIds.begin(), options.stopIds.end(), token) != options.stopIds.end())
+        if (std::find(options.stopIds.begin(), options.stopIds.end(), token) !=
+            options.stopIds.end())
             break;
-        input = at::tensor(std::vector<int64_t>{token}, at::kLong).to(device).unsqueeze(0); // [1, 1]
+        input =
+            at::tensor(std::vector<int64_t>{token}, at::kLong).to(device).unsqueeze(0); // [1, 1]
     }
     return produced;
 }

@@ -21,10 +21,12 @@ struct SamplingOptions
 };
 
 // Returns the new tokens (prompt excluded). `onToken` returning false stops early.
-std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &prompt, const SamplingOptions &options,
+std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &prompt,
+                              const SamplingOptions &options,
                               const std::function<bool(int64_t)> &onToken = {});
 
 // Picks the next token from logits [V] (any float dtype). Exposed for tests.
-int64_t sampleToken(const at::Tensor &logits, const SamplingOptions &options, at::Generator &generator);
+int64_t sampleToken(const at::Tensor &logits, const SamplingOptions &options,
+                    at::Generator &generator);
 
 } // namespace headroom::model

@@ -15,9 +15,9 @@ at::Tensor Conv1D::forward(const at::Tensor &x) const
     return at::addmm(bias, x.reshape({-1, x.size(-1)}), weight).view(sizes);
 }
 
-Gpt2Model::Gpt2Model(const ModelConfig &config) : CausalLM(config), m_layers(static_cast<size_t>(config.numLayers))
-{
-}
+Gpt2Model::Gpt2Model(const ModelConfig &config)
+    : CausalLM(config), m_layers(static_cast<size_t>(config.numLayers))
+{}
 
 at::Tensor Gpt2Model::forwardHidden(const at::Tensor &ids, KvCache *cache)
 {
@@ -26,8 +26,10 @@ at::Tensor Gpt2Model::forwardHidden(const at::Tensor &ids, KvCache *cache)
     if (past + tokens > m_config.maxPositions)
         throw Error("GPT-2 has learned positions for " + std::to_string(m_config.maxPositions) +
                     " tokens; the input needs " + std::to_string(past + tokens));
-    auto positions = at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
-    auto x = at::embedding(m_tokenEmbed, ids) + at::embedding(m_positionEmbed, positions); // [B, T, H]
+    auto positions =
+        at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
+    auto x =
+        at::embedding(m_tokenEmbed, ids) + at::embedding(m_positionEmbed, positions); // [B, T, H]
     for (int64_t i = 0; i < static_cast<int64_t>(m_layers.size()); ++i)
         x = block(i, x, cache, past);
     if (cache)
@@ -38,11 +40,12 @@ at::Tensor Gpt2Model::forwardHidden(const at::Tensor &ids, KvCache *cache)
 at::Tensor Gpt2Model::block(int64_t index, const at::Tensor &x, KvCache *cache, int64_t pastLength)
 {
     const auto &layer = m_layers[static_cast<size_t>(index)];
-    const int64_t batch = x.size(0), tokens = x.size(1), heads = m_config.numHeads, headDim = m_config.headDim;
+    const int64_t batch = x.size(0), tokens = x.size(1), heads = m_config.numHeads,
+                  headDim = m_config.headDim;
     const int64_t hidden = m_config.hiddenSize;
 
     auto h = layerNorm(x, layer.ln1Weight, layer.ln1Bias, m_config.normEps);
-    auto qkv = layer.qkv.forward(h).split(hidden, 2); // 3 × [B, T, H]
+    auto qkv = layer.qkv.forward(h).split(hidden, 2);                      // 3 × [B, T, H]
     auto q = qkv[0].view({batch, tokens, heads, headDim}).transpose(1, 2); // [B, Hd, T, D]
     auto k = qkv[1].view({batch, tokens, heads, headDim}).transpose(1, 2);
     auto v = qkv[2].view({batch, tokens, heads, headDim}).transpose(1, 2);
@@ -56,11 +59,13 @@ at::Tensor Gpt2Model::block(int64_t index, const at::Tensor &x, KvCache *cache, 
         options.scale /= static_cast<double>(index + 1);
     options.pastLength = pastLength;
     options.softmaxInFp32 = false; // GPT-2's eager softmax runs in the activation dtype
-    auto attended = causalAttention(q, k, v, options).transpose(1, 2).reshape({batch, tokens, hidden});
+    auto attended =
+        causalAttention(q, k, v, options).transpose(1, 2).reshape({batch, tokens, hidden});
     auto residual = x + layer.attnOut.forward(attended);
 
     auto m = layerNorm(residual, layer.ln2Weight, layer.ln2Bias, m_config.normEps);
-    auto mlp = layer.proj.forward(at::gelu(layer.fc.forward(m), "tanh")); // gelu_new = tanh approximation
+    auto mlp =
+        layer.proj.forward(at::gelu(layer.fc.forward(m), "tanh")); // gelu_new = tanh approximation
     return residual + mlp;
 }
 

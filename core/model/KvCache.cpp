@@ -3,7 +3,8 @@
 
 namespace headroom::model {
 
-std::pair<at::Tensor, at::Tensor> KvCache::append(int64_t layer, const at::Tensor &k, const at::Tensor &v)
+std::pair<at::Tensor, at::Tensor> KvCache::append(int64_t layer, const at::Tensor &k,
+                                                  const at::Tensor &v)
 {
     auto &keys = m_keys.at(static_cast<size_t>(layer));
     auto &values = m_values.at(static_cast<size_t>(layer));

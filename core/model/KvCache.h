@@ -18,7 +18,8 @@ public:
     int64_t length() const { return m_length; }
 
     // k/v [B, Hkv, T, D] appended for `layer`; returns the whole [B, Hkv, S, D].
-    std::pair<at::Tensor, at::Tensor> append(int64_t layer, const at::Tensor &k, const at::Tensor &v);
+    std::pair<at::Tensor, at::Tensor> append(int64_t layer, const at::Tensor &k,
+                                             const at::Tensor &v);
 
     // Called once per forward, after every layer appended `tokens`.
     void advance(int64_t tokens) { m_length += tokens; }

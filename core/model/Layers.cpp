@@ -12,7 +12,8 @@ at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps)
     return weight * x32.to(inputType);
 }
 
-at::Tensor layerNorm(const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias, double eps)
+at::Tensor layerNorm(const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias,
+                     double eps)
 {
     return at::layer_norm(x, {x.size(-1)}, weight, bias, eps);
 }

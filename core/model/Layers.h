@@ -22,6 +22,7 @@ struct Linear
 at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps);
 
 // LayerNorm with bias over the last dimension. x [..., H], weight/bias [H].
-at::Tensor layerNorm(const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias, double eps);
+at::Tensor layerNorm(const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias,
+                     double eps);
 
 } // namespace headroom::model

@@ -8,15 +8,15 @@ namespace headroom::model {
 
 LlamaModel::LlamaModel(const ModelConfig &config)
     : CausalLM(config), m_layers(static_cast<size_t>(config.numLayers)), m_rotary(config)
-{
-}
+{}
 
 at::Tensor LlamaModel::forwardHidden(const at::Tensor &ids, KvCache *cache)
 {
     const int64_t past = cache ? cache->length() : 0;
     const int64_t tokens = ids.size(1);
     auto x = at::embedding(m_embed, ids); // [B, T, H]
-    auto positions = at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
+    auto positions =
+        at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
     auto [cos, sin] = m_rotary.cosSin(positions, x.scalar_type()); // [T, D]
     for (int64_t i = 0; i < static_cast<int64_t>(m_layers.size()); ++i)
         x = block(i, x, cos, sin, cache, past);
@@ -25,17 +25,23 @@ at::Tensor LlamaModel::forwardHidden(const at::Tensor &ids, KvCache *cache)
     return rmsNorm(x, m_norm, m_config.normEps);
 }
 
-at::Tensor LlamaModel::block(int64_t index, const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin,
-                             KvCache *cache, int64_t pastLength)
+at::Tensor LlamaModel::block(int64_t index, const at::Tensor &x, const at::Tensor &cos,
+                             const at::Tensor &sin, KvCache *cache, int64_t pastLength)
 {
     const auto &layer = m_layers[static_cast<size_t>(index)];
     const int64_t batch = x.size(0), tokens = x.size(1), headDim = m_config.headDim;
 
     // Attention: h = x + o(attn(rope(q), rope(k), v)).
     auto h = rmsNorm(x, layer.inputNorm, m_config.normEps);
-    auto q = layer.q.forward(h).view({batch, tokens, m_config.numHeads, headDim}).transpose(1, 2);   // [B, Hq, T, D]
-    auto k = layer.k.forward(h).view({batch, tokens, m_config.numKvHeads, headDim}).transpose(1, 2); // [B, Hkv, T, D]
-    auto v = layer.v.forward(h).view({batch, tokens, m_config.numKvHeads, headDim}).transpose(1, 2); // [B, Hkv, T, D]
+    auto q = layer.q.forward(h)
+                 .view({batch, tokens, m_config.numHeads, headDim})
+                 .transpose(1, 2); // [B, Hq, T, D]
+    auto k = layer.k.forward(h)
+                 .view({batch, tokens, m_config.numKvHeads, headDim})
+                 .transpose(1, 2); // [B, Hkv, T, D]
+    auto v = layer.v.forward(h)
+                 .view({batch, tokens, m_config.numKvHeads, headDim})
+                 .transpose(1, 2); // [B, Hkv, T, D]
     q = RotaryEmbedding::apply(q, cos, sin);
     k = RotaryEmbedding::apply(k, cos, sin);
     if (cache)
@@ -46,13 +52,15 @@ at::Tensor LlamaModel::block(int64_t index, const at::Tensor &x, const at::Tenso
     options.scale = 1.0 / std::sqrt(static_cast<double>(headDim));
     options.pastLength = pastLength;
     options.slidingWindow = m_config.slidingWindow;
-    auto attended = causalAttention(q, k, v, options);                                  // [B, Hq, T, D]
-    attended = attended.transpose(1, 2).reshape({batch, tokens, m_config.numHeads * headDim}); // [B, T, Hq·D]
+    auto attended = causalAttention(q, k, v, options); // [B, Hq, T, D]
+    attended = attended.transpose(1, 2).reshape(
+        {batch, tokens, m_config.numHeads * headDim}); // [B, T, Hq·D]
     auto residual = x + layer.o.forward(attended);
 
     // MLP: out = h + down(silu(gate(h)) · up(h)).
     auto m = rmsNorm(residual, layer.postAttentionNorm, m_config.normEps);
-    auto mlp = layer.down.forward(at::silu(layer.gate.forward(m)) * layer.up.forward(m)); // [B, T, H]
+    auto mlp =
+        layer.down.forward(at::silu(layer.gate.forward(m)) * layer.up.forward(m)); // [B, T, H]
     return residual + mlp;
 }
 
@@ -64,7 +72,8 @@ at::Tensor LlamaModel::logits(const at::Tensor &hidden)
 std::vector<WeightSlot> LlamaModel::weightSlots()
 {
     const int64_t h = m_config.hiddenSize, inter = m_config.intermediateSize;
-    const int64_t qOut = m_config.numHeads * m_config.headDim, kvOut = m_config.numKvHeads * m_config.headDim;
+    const int64_t qOut = m_config.numHeads * m_config.headDim,
+                  kvOut = m_config.numKvHeads * m_config.headDim;
     std::vector<WeightSlot> slots;
     slots.push_back({"model.embed_tokens.weight", {m_config.vocabSize, h}, &m_embed});
     for (size_t i = 0; i < m_layers.size(); ++i) {
@@ -102,7 +111,8 @@ std::vector<WeightSlot> LlamaModel::weightSlots()
 bool LlamaModel::isIgnorableWeight(const std::string &name) const
 {
     // Old checkpoints store the rotary cache; tied models may still carry lm_head.
-    return name.ends_with("rotary_emb.inv_freq") || (m_config.tieWordEmbeddings && name == "lm_head.weight");
+    return name.ends_with("rotary_emb.inv_freq") ||
+           (m_config.tieWordEmbeddings && name == "lm_head.weight");
 }
 
 } // namespace headroom::model

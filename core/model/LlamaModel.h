@@ -11,8 +11,8 @@ namespace headroom::model {
 
 struct LlamaLayer
 {
-    at::Tensor inputNorm;         // input_layernorm.weight [H]
-    Linear q, k, v, o;            // self_attn.{q,k,v,o}_proj: [Hq·D, H], [Hkv·D, H] ×2, [H, Hq·D]
+    at::Tensor inputNorm; // input_layernorm.weight [H]
+    Linear q, k, v, o;    // self_attn.{q,k,v,o}_proj: [Hq·D, H], [Hkv·D, H] ×2, [H, Hq·D]
     at::Tensor postAttentionNorm; // post_attention_layernorm.weight [H]
     Linear gate, up, down;        // mlp.{gate,up}_proj [I, H], down_proj [H, I]
 };
@@ -30,14 +30,14 @@ public:
     std::vector<LlamaLayer> &layers() { return m_layers; }
 
     // One decoder block: x [B, T, H] -> [B, T, H]; cos/sin [T, D].
-    at::Tensor block(int64_t index, const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin,
-                     KvCache *cache, int64_t pastLength);
+    at::Tensor block(int64_t index, const at::Tensor &x, const at::Tensor &cos,
+                     const at::Tensor &sin, KvCache *cache, int64_t pastLength);
 
 private:
-    at::Tensor m_embed;   // model.embed_tokens.weight [V, H]
+    at::Tensor m_embed; // model.embed_tokens.weight [V, H]
     std::vector<LlamaLayer> m_layers;
-    at::Tensor m_norm;    // model.norm.weight [H]
-    at::Tensor m_lmHead;  // lm_head.weight [V, H]; unused when tied
+    at::Tensor m_norm;   // model.norm.weight [H]
+    at::Tensor m_lmHead; // lm_head.weight [V, H]; unused when tied
     RotaryEmbedding m_rotary;
 };
 

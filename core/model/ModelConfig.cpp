@@ -5,9 +5,8 @@
 
 #include "common/Error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace headroom::model {
@@ -48,13 +47,15 @@ public:
             return std::nullopt;
         if (value->is_number_integer() || value->is_number_unsigned())
             return value->get<int64_t>();
-        if (value->is_number_float() && value->get<double>() == static_cast<int64_t>(value->get<double>()))
+        if (value->is_number_float() &&
+            value->get<double>() == static_cast<int64_t>(value->get<double>()))
             return static_cast<int64_t>(value->get<double>());
         fail(name, "must be an integer, found " + value->dump());
         return std::nullopt;
     }
 
-    int64_t positiveInt(std::initializer_list<const char *> names, std::optional<int64_t> fallback = {})
+    int64_t positiveInt(std::initializer_list<const char *> names,
+                        std::optional<int64_t> fallback = {})
     {
         auto value = optionalInt(names);
         if (!value) {
@@ -132,7 +133,8 @@ std::vector<int64_t> tokenIds(FieldReader &reader, const json &root, const char 
         return {};
     if (it->is_number_integer())
         return {it->get<int64_t>()};
-    if (it->is_array() && std::all_of(it->begin(), it->end(), [](const json &v) { return v.is_number_integer(); }))
+    if (it->is_array() &&
+        std::all_of(it->begin(), it->end(), [](const json &v) { return v.is_number_integer(); }))
         return it->get<std::vector<int64_t>>();
     reader.fail(name, "must be a token id or a list of token ids, found " + it->dump());
     return {};
@@ -188,7 +190,8 @@ void parseRope(FieldReader &reader, const json &root, ModelConfig &config)
     } else if (type == "linear") {
         config.rope.factor = num("factor", 0.0);
         if (config.rope.factor <= 0)
-            reader.fail(scalingField + ".factor", "must be a positive number for linear rope scaling");
+            reader.fail(scalingField + ".factor",
+                        "must be a positive number for linear rope scaling");
     } else if (type == "llama3") {
         config.rope.factor = num("factor", 0.0);
         config.rope.lowFreqFactor = num("low_freq_factor", 1.0);
@@ -196,7 +199,8 @@ void parseRope(FieldReader &reader, const json &root, ModelConfig &config)
         config.rope.originalMaxPositions =
             static_cast<int64_t>(num("original_max_position_embeddings", 8192));
         if (config.rope.factor <= 0)
-            reader.fail(scalingField + ".factor", "must be a positive number for llama3 rope scaling");
+            reader.fail(scalingField + ".factor",
+                        "must be a positive number for llama3 rope scaling");
         if (config.rope.highFreqFactor <= config.rope.lowFreqFactor)
             reader.fail(scalingField + ".high_freq_factor", "must be greater than low_freq_factor");
     } else {
@@ -218,7 +222,8 @@ void parseLlamaFamily(FieldReader &reader, const json &root, ModelConfig &config
     config.normEps = reader.number({"rms_norm_eps"}, 1e-6);
     config.hiddenAct = reader.string("hidden_act", "silu");
     if (config.hiddenAct != "silu")
-        reader.fail("hidden_act", "`" + config.hiddenAct + "` is not supported for " + config.modelType + " (supported: silu)");
+        reader.fail("hidden_act", "`" + config.hiddenAct + "` is not supported for " +
+                                      config.modelType + " (supported: silu)");
     config.tieWordEmbeddings = reader.boolean("tie_word_embeddings", false);
     // Qwen2 hard-codes bias on q/k/v and none on o_proj, whatever `attention_bias` says.
     config.attentionBias = config.modelType != "qwen2" && reader.boolean("attention_bias", false);
@@ -239,11 +244,13 @@ void parseLlamaFamily(FieldReader &reader, const json &root, ModelConfig &config
         if (config.hiddenSize % config.numHeads != 0)
             reader.fail("hidden_size", "(" + std::to_string(config.hiddenSize) +
                                            ") must be divisible by `num_attention_heads` (" +
-                                           std::to_string(config.numHeads) + ") when `head_dim` is absent");
+                                           std::to_string(config.numHeads) +
+                                           ") when `head_dim` is absent");
         config.headDim = config.hiddenSize / config.numHeads;
     }
     if (config.headDim % 2 != 0)
-        reader.fail("head_dim", "must be even for rotary embeddings, found " + std::to_string(config.headDim));
+        reader.fail("head_dim",
+                    "must be even for rotary embeddings, found " + std::to_string(config.headDim));
     if (reader.number({"partial_rotary_factor"}, 1.0) != 1.0)
         reader.fail("partial_rotary_factor", "other than 1.0 is not supported");
 }
@@ -262,7 +269,8 @@ void parseGpt2(FieldReader &reader, const json &root, ModelConfig &config)
     config.normEps = reader.number({"layer_norm_epsilon"}, 1e-5);
     config.hiddenAct = reader.string("activation_function", "gelu_new");
     if (config.hiddenAct != "gelu_new" && config.hiddenAct != "gelu_pytorch_tanh")
-        reader.fail("activation_function", "`" + config.hiddenAct + "` is not supported (supported: gelu_new)");
+        reader.fail("activation_function",
+                    "`" + config.hiddenAct + "` is not supported (supported: gelu_new)");
     config.tieWordEmbeddings = reader.boolean("tie_word_embeddings", true);
     config.attentionBias = true;
     config.mlpBias = true;
@@ -272,7 +280,8 @@ void parseGpt2(FieldReader &reader, const json &root, ModelConfig &config)
     if (reader.boolean("reorder_and_upcast_attn", false))
         reader.fail("reorder_and_upcast_attn", "true is not supported");
     if (config.numHeads > 0 && config.hiddenSize % config.numHeads != 0)
-        reader.fail("n_embd", "(" + std::to_string(config.hiddenSize) + ") must be divisible by `n_head` (" +
+        reader.fail("n_embd", "(" + std::to_string(config.hiddenSize) +
+                                  ") must be divisible by `n_head` (" +
                                   std::to_string(config.numHeads) + ")");
     config.headDim = config.numHeads > 0 ? config.hiddenSize / config.numHeads : 0;
 }
@@ -293,7 +302,8 @@ ModelConfig parseModelConfig(const json &root, const std::string &source)
     ModelConfig config;
     auto type = root.find("model_type");
     if (type == root.end() || !type->is_string())
-        throw Error(source + ": field `model_type` is missing (supported: gpt2, llama, mistral, qwen2)");
+        throw Error(source +
+                    ": field `model_type` is missing (supported: gpt2, llama, mistral, qwen2)");
     config.modelType = type->get<std::string>();
     const auto &supported = supportedModelTypes();
     if (std::find(supported.begin(), supported.end(), config.modelType) == supported.end())
@@ -310,7 +320,8 @@ ModelConfig parseModelConfig(const json &root, const std::string &source)
                                                ") must divide `num_attention_heads` (" +
                                                std::to_string(config.numHeads) + ")");
     if (config.normEps <= 0)
-        reader.fail(config.family == Family::Gpt2 ? "layer_norm_epsilon" : "rms_norm_eps", "must be positive");
+        reader.fail(config.family == Family::Gpt2 ? "layer_norm_epsilon" : "rms_norm_eps",
+                    "must be positive");
     config.torchDtype = reader.string("torch_dtype", reader.string("dtype", "float32"));
     if (auto bos = reader.optionalInt({"bos_token_id"}))
         config.bosTokenId = *bos;
@@ -327,9 +338,9 @@ int64_t ModelConfig::parameterCount() const
     int64_t perLayer = 0;
     int64_t outside = v * h + (tieWordEmbeddings ? 0 : v * h);
     if (family == Family::Gpt2) {
-        perLayer = 2 * 2 * h                      // ln_1, ln_2
-                   + h * 3 * h + 3 * h            // c_attn
-                   + h * h + h                    // attn c_proj
+        perLayer = 2 * 2 * h           // ln_1, ln_2
+                   + h * 3 * h + 3 * h // c_attn
+                   + h * h + h         // attn c_proj
                    + h * intermediateSize + intermediateSize + intermediateSize * h + h;
         outside += maxPositions * h + 2 * h; // wpe, ln_f
     } else {

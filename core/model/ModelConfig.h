@@ -5,9 +5,8 @@
 // the caller passes parsed JSON and the name to blame in messages.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +19,9 @@ struct RopeScaling
 {
     std::string type = "default"; // default | linear | llama3
     double factor = 1.0;
-    double lowFreqFactor = 1.0;           // llama3
-    double highFreqFactor = 4.0;          // llama3
-    int64_t originalMaxPositions = 8192;  // llama3
+    double lowFreqFactor = 1.0;          // llama3
+    double highFreqFactor = 4.0;         // llama3
+    int64_t originalMaxPositions = 8192; // llama3
 };
 
 struct ModelConfig

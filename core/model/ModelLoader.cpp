@@ -8,9 +8,8 @@
 #include "io/GgufToHf.h"
 #include "io/HfModelFolder.h"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -31,18 +30,29 @@ std::string shapeText(at::IntArrayRef shape)
 at::ScalarType scalarType(io::DType dtype, const std::string &where)
 {
     switch (dtype) {
-    case io::DType::F32: return at::kFloat;
-    case io::DType::F16: return at::kHalf;
-    case io::DType::BF16: return at::kBFloat16;
-    case io::DType::F64: return at::kDouble;
-    case io::DType::I8: return at::kChar;
-    case io::DType::U8: return at::kByte;
-    case io::DType::I16: return at::kShort;
-    case io::DType::I32: return at::kInt;
-    case io::DType::I64: return at::kLong;
-    case io::DType::BOOL: return at::kBool;
+    case io::DType::F32:
+        return at::kFloat;
+    case io::DType::F16:
+        return at::kHalf;
+    case io::DType::BF16:
+        return at::kBFloat16;
+    case io::DType::F64:
+        return at::kDouble;
+    case io::DType::I8:
+        return at::kChar;
+    case io::DType::U8:
+        return at::kByte;
+    case io::DType::I16:
+        return at::kShort;
+    case io::DType::I32:
+        return at::kInt;
+    case io::DType::I64:
+        return at::kLong;
+    case io::DType::BOOL:
+        return at::kBool;
     default:
-        throw Error(where + ": dtype " + std::string(io::dtypeName(dtype)) + " cannot be used as a weight");
+        throw Error(where + ": dtype " + std::string(io::dtypeName(dtype)) +
+                    " cannot be used as a weight");
     }
 }
 
@@ -70,7 +80,8 @@ public:
     }
 
     // `origin` (the file holding the tensor) is named in messages when given.
-    void fill(const std::string &checkpointName, const at::Tensor &tensor, const std::string &origin = {})
+    void fill(const std::string &checkpointName, const at::Tensor &tensor,
+              const std::string &origin = {})
     {
         const auto &where = origin.empty() ? m_source : origin;
         const auto name = m_model.canonicalWeightName(checkpointName);
@@ -81,13 +92,15 @@ public:
         }
         auto &slot = it->second;
         if (tensor.sizes() != at::IntArrayRef(slot.shape))
-            throw Error(where + ": tensor `" + checkpointName + "` has shape " + shapeText(tensor.sizes()) +
-                        " but config.json implies " + shapeText(slot.shape));
+            throw Error(where + ": tensor `" + checkpointName + "` has shape " +
+                        shapeText(tensor.sizes()) + " but config.json implies " +
+                        shapeText(slot.shape));
         if (!at::is_floating_point(tensor))
             throw Error(where + ": tensor `" + checkpointName + "` has integer dtype " +
                         std::string(c10::toString(tensor.scalar_type())) +
                         " (quantized checkpoints are loaded from GGUF, not from safetensors)");
-        *slot.tensor = tensor.to(m_options.device, m_options.dtype, /*non_blocking=*/false, /*copy=*/true);
+        *slot.tensor =
+            tensor.to(m_options.device, m_options.dtype, /*non_blocking=*/false, /*copy=*/true);
         m_filled.insert(name);
     }
 
@@ -106,12 +119,13 @@ public:
             return text;
         };
         if (!missing.empty())
-            throw Error(m_source + ": missing " + std::to_string(missing.size()) + " weight(s) the " +
-                        m_model.config().modelType + " config requires: " + list(missing));
+            throw Error(m_source + ": missing " + std::to_string(missing.size()) +
+                        " weight(s) the " + m_model.config().modelType +
+                        " config requires: " + list(missing));
         if (!m_unexpected.empty())
             throw Error(m_source + ": " + std::to_string(m_unexpected.size()) +
-                        " tensor(s) this engine does not know for model_type `" + m_model.config().modelType +
-                        "`: " + list(m_unexpected));
+                        " tensor(s) this engine does not know for model_type `" +
+                        m_model.config().modelType + "`: " + list(m_unexpected));
         m_model.finishLoading();
     }
 
@@ -124,7 +138,8 @@ private:
     std::vector<std::string> m_unexpected;
 };
 
-void loadSafetensorsWeights(const io::HfModelFolder &folder, CausalLM &model, const LoadOptions &options)
+void loadSafetensorsWeights(const io::HfModelFolder &folder, CausalLM &model,
+                            const LoadOptions &options)
 {
     auto checkpoint = folder.openWeights();
     SlotFiller filler(model, folder.root().string(), options);
@@ -147,7 +162,8 @@ void loadGgufWeights(const io::GgufFile &file, CausalLM &model, const LoadOption
 {
     SlotFiller filler(model, file.path().string(), options);
     io::forEachHfTensor(file, [&](io::HfTensor &&tensor) {
-        filler.fill(tensor.name, at::from_blob(tensor.data.data(), tensor.shape, at::TensorOptions().dtype(at::kFloat)));
+        filler.fill(tensor.name, at::from_blob(tensor.data.data(), tensor.shape,
+                                               at::TensorOptions().dtype(at::kFloat)));
     });
     filler.finish();
 }
@@ -174,7 +190,8 @@ ModelConfig loadModelConfig(const io::ModelSource &source)
     auto folder = io::HfModelFolder::open(source.path);
     auto configPath = folder.configJson();
     if (!configPath)
-        throw Error(source.path.string() + ": no config.json (a model folder needs config.json and *.safetensors)");
+        throw Error(source.path.string() +
+                    ": no config.json (a model folder needs config.json and *.safetensors)");
     return parseModelConfig(folder.readConfig(), configPath->string());
 }
 

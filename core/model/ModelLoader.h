@@ -23,7 +23,8 @@ ModelConfig loadModelConfig(const io::ModelSource &source);
 
 std::unique_ptr<CausalLM> loadModel(const io::ModelSource &source, const LoadOptions &options = {});
 
-// "float32" | "fp32" | "bfloat16" | "bf16" | "float16" | "fp16" -> dtype; anything else is an Error.
+// "float32" | "fp32" | "bfloat16" | "bf16" | "float16" | "fp16" -> dtype; anything else is an
+// Error.
 at::ScalarType parseDtype(const std::string &name);
 
 } // namespace headroom::model

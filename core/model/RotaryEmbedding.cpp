@@ -43,7 +43,8 @@ RotaryEmbedding::RotaryEmbedding(const ModelConfig &config)
         m_invFreq = llama3InverseFrequencies(m_invFreq, config.rope);
 }
 
-std::pair<at::Tensor, at::Tensor> RotaryEmbedding::cosSin(const at::Tensor &positions, at::ScalarType dtype) const
+std::pair<at::Tensor, at::Tensor> RotaryEmbedding::cosSin(const at::Tensor &positions,
+                                                          at::ScalarType dtype) const
 {
     auto invFreq = m_invFreq.to(positions.device());
     auto freqs = positions.to(at::kFloat).unsqueeze(1) * invFreq.unsqueeze(0); // [T, D/2]

@@ -17,7 +17,8 @@ public:
     explicit RotaryEmbedding(const ModelConfig &config);
 
     // positions [T] (int64) -> {cos, sin}, each [T, D] in `dtype` on positions' device.
-    std::pair<at::Tensor, at::Tensor> cosSin(const at::Tensor &positions, at::ScalarType dtype) const;
+    std::pair<at::Tensor, at::Tensor> cosSin(const at::Tensor &positions,
+                                             at::ScalarType dtype) const;
 
     // x [B, H, T, D] with cos/sin [T, D]: x·cos + rotate_half(x)·sin.
     static at::Tensor apply(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin);

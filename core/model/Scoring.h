@@ -16,7 +16,7 @@ struct SequenceScore
 };
 
 // ids: one sequence. `fullLogits`, when given, receives the fp32 logits [T, V].
-SequenceScore scoreSequence(CausalLM &model, const std::vector<int64_t> &ids, at::Tensor *fullLogits = nullptr,
-                            int64_t chunk = 256);
+SequenceScore scoreSequence(CausalLM &model, const std::vector<int64_t> &ids,
+                            at::Tensor *fullLogits = nullptr, int64_t chunk = 256);
 
 } // namespace headroom::model

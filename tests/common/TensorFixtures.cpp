@@ -14,18 +14,36 @@ std::map<std::string, at::Tensor> readSafetensors(const std::filesystem::path &f
     for (const auto &info : st.tensors()) {
         at::ScalarType type;
         switch (info.dtype) {
-        case io::DType::F32: type = at::kFloat; break;
-        case io::DType::BF16: type = at::kBFloat16; break;
-        case io::DType::F16: type = at::kHalf; break;
-        case io::DType::I64: type = at::kLong; break;
-        case io::DType::I32: type = at::kInt; break;
-        case io::DType::U8: type = at::kByte; break;
-        case io::DType::I8: type = at::kChar; break;
-        case io::DType::BOOL: type = at::kBool; break;
-        default: throw std::runtime_error(file.string() + ": fixture dtype not handled");
+        case io::DType::F32:
+            type = at::kFloat;
+            break;
+        case io::DType::BF16:
+            type = at::kBFloat16;
+            break;
+        case io::DType::F16:
+            type = at::kHalf;
+            break;
+        case io::DType::I64:
+            type = at::kLong;
+            break;
+        case io::DType::I32:
+            type = at::kInt;
+            break;
+        case io::DType::U8:
+            type = at::kByte;
+            break;
+        case io::DType::I8:
+            type = at::kChar;
+            break;
+        case io::DType::BOOL:
+            type = at::kBool;
+            break;
+        default:
+            throw std::runtime_error(file.string() + ": fixture dtype not handled");
         }
-        tensors[info.name] =
-            at::from_blob(const_cast<std::byte *>(info.bytes.data()), info.shape, at::TensorOptions().dtype(type)).clone();
+        tensors[info.name] = at::from_blob(const_cast<std::byte *>(info.bytes.data()), info.shape,
+                                           at::TensorOptions().dtype(type))
+                                 .clone();
     }
     return tensors;
 }

@@ -19,7 +19,10 @@ std::filesystem::path fixtureDir()
     return HEADROOM_FIXTURE_DIR;
 }
 
-std::filesystem::path sourceDir() { return HEADROOM_SOURCE_DIR; }
+std::filesystem::path sourceDir()
+{
+    return HEADROOM_SOURCE_DIR;
+}
 
 TempDir::TempDir()
 {
@@ -46,7 +49,8 @@ ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs,
         auto env = QProcessEnvironment::systemEnvironment();
         for (const auto &entry : environment) {
             const auto eq = entry.find('=');
-            env.insert(QString::fromStdString(entry.substr(0, eq)), QString::fromStdString(entry.substr(eq + 1)));
+            env.insert(QString::fromStdString(entry.substr(0, eq)),
+                       QString::fromStdString(entry.substr(eq + 1)));
         }
         process.setProcessEnvironment(env);
     }
@@ -70,6 +74,21 @@ std::string readText(const std::filesystem::path &file)
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+void forEachCorruption(const std::string &good,
+                       const std::function<void(const std::string &)> &attempt, int rounds)
+{
+    for (std::size_t n = 0; n < good.size(); ++n)
+        attempt(good.substr(0, n));
+    std::mt19937 rng(42);
+    for (int round = 0; round < rounds; ++round) {
+        auto bytes = good;
+        const int flips = 1 + static_cast<int>(rng() % 4);
+        for (int k = 0; k < flips; ++k)
+            bytes[rng() % bytes.size()] = static_cast<char>(rng());
+        attempt(bytes);
+    }
 }
 
 void writeBytes(const std::filesystem::path &file, const std::string &bytes)

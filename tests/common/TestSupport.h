@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,12 @@ ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs = 
                      const std::vector<std::string> &environment = {});
 
 std::string readText(const std::filesystem::path &file);
+
+// Calls `attempt` with every proper prefix of `good`, then with `rounds`
+// seeded random corruptions (1–4 bytes overwritten each): the inputs a parser
+// must refuse cleanly.
+void forEachCorruption(const std::string &good,
+                       const std::function<void(const std::string &)> &attempt, int rounds = 1000);
 void writeBytes(const std::filesystem::path &file, const std::string &bytes);
 
 } // namespace headroom::test

@@ -8,7 +8,6 @@
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
-
 #include <sstream>
 
 using namespace headroom;
@@ -47,7 +46,8 @@ private slots:
     void tokenizeMatchesTransformers()
     {
         auto score = io::readJsonFile(m_model / "score.json");
-        auto result = runOk({"tokenize", m_model.string(), "--file", (m_model / "score_input.txt").string(), "--json"});
+        auto result = runOk({"tokenize", m_model.string(), "--file",
+                             (m_model / "score_input.txt").string(), "--json"});
         QCOMPARE(result.exitCode, 0);
         auto lines = jsonLines(result.out);
         QCOMPARE(lines.size(), score["lines"].size());
@@ -60,13 +60,16 @@ private slots:
         auto expected = io::readJsonFile(m_model / "score.json");
         test::TempDir temp;
         const auto logitsFile = temp / "logits.safetensors";
-        auto result = runOk({"score", m_model.string(), "--file", (m_model / "score_input.txt").string(), "--json",
-                             "--logits-out", logitsFile.string()});
+        auto result =
+            runOk({"score", m_model.string(), "--file", (m_model / "score_input.txt").string(),
+                   "--json", "--logits-out", logitsFile.string()});
         QCOMPARE(result.exitCode, 0);
         auto report = nlohmann::json::parse(result.out);
         QCOMPARE(report["tokens"].get<int64_t>(), expected["total_predicted"].get<int64_t>());
-        const double diff = std::abs(report["mean_nll"].get<double>() - expected["mean_nll"].get<double>());
-        qInfo("mean NLL %.8f vs transformers %.8f", report["mean_nll"].get<double>(), expected["mean_nll"].get<double>());
+        const double diff =
+            std::abs(report["mean_nll"].get<double>() - expected["mean_nll"].get<double>());
+        qInfo("mean NLL %.8f vs transformers %.8f", report["mean_nll"].get<double>(),
+              expected["mean_nll"].get<double>());
         QVERIFY2(diff <= 1e-5, qPrintable(QString("mean NLL differs by %1").arg(diff)));
 
         // The dump holds the first line's ids and its fp32 logits, which reproduce its NLL.
@@ -89,8 +92,9 @@ private slots:
     void generateMatchesTransformersGreedy()
     {
         auto expected = io::readJsonFile(m_model / "generate.json");
-        auto result = runOk({"generate", m_model.string(), "--prompt", expected["prompt"].get<std::string>(),
-                             "--max-new-tokens", std::to_string(expected["max_new_tokens"].get<int>()), "--json"});
+        auto result = runOk({"generate", m_model.string(), "--prompt",
+                             expected["prompt"].get<std::string>(), "--max-new-tokens",
+                             std::to_string(expected["max_new_tokens"].get<int>()), "--json"});
         QCOMPARE(result.exitCode, 0);
         auto report = nlohmann::json::parse(result.out);
         QCOMPARE(report["prompt_ids"], expected["prompt_ids"]);
@@ -98,8 +102,9 @@ private slots:
         QCOMPARE(report["text"].get<std::string>(), expected["text"].get<std::string>());
 
         // Streaming (non-JSON) prints the same text.
-        auto streamed = runOk({"generate", m_model.string(), "--prompt", expected["prompt"].get<std::string>(),
-                               "--max-new-tokens", std::to_string(expected["max_new_tokens"].get<int>())});
+        auto streamed =
+            runOk({"generate", m_model.string(), "--prompt", expected["prompt"].get<std::string>(),
+                   "--max-new-tokens", std::to_string(expected["max_new_tokens"].get<int>())});
         QCOMPARE(streamed.exitCode, 0);
         QCOMPARE(QString::fromStdString(streamed.out).trimmed(),
                  QString::fromStdString(expected["text"].get<std::string>()).trimmed());
@@ -108,8 +113,9 @@ private slots:
     void samplingIsSeeded()
     {
         auto run = [&](const std::string &seed) {
-            return runOk({"generate", m_model.string(), "--prompt", "She writes", "--max-new-tokens", "12",
-                          "--temperature", "0.8", "--top-p", "0.9", "--seed", seed, "--json"})
+            return runOk({"generate", m_model.string(), "--prompt", "She writes",
+                          "--max-new-tokens", "12", "--temperature", "0.8", "--top-p", "0.9",
+                          "--seed", seed, "--json"})
                 .out;
         };
         auto first = run("1");
@@ -145,7 +151,8 @@ private slots:
         QCOMPARE(report["vocab_size"].get<int>(), 49152);
 
         auto info = io::readJsonFile(test::fixtureDir() / "default_model" / "model.json");
-        auto tokens = runOk({"tokenize", model, "--text", info["text"].get<std::string>(), "--json"});
+        auto tokens =
+            runOk({"tokenize", model, "--text", info["text"].get<std::string>(), "--json"});
         QCOMPARE(tokens.exitCode, 0);
         QCOMPARE(jsonLines(tokens.out).at(0)["ids"], info["original_ids"]);
 

@@ -7,9 +7,8 @@
 
 #include <QtTest>
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 using namespace headroom;
 namespace fs = std::filesystem;
@@ -49,8 +48,9 @@ void expectRejected(const std::vector<std::string> &args, const std::vector<std:
                                                   .arg(QString::fromStdString(result.err))));
     for (const auto &needle : needles)
         QVERIFY2(result.err.find(needle) != std::string::npos,
-                 qPrintable(QString("stderr lacks `%1`: %2")
-                                .arg(QString::fromStdString(needle), QString::fromStdString(result.err))));
+                 qPrintable(
+                     QString("stderr lacks `%1`: %2")
+                         .arg(QString::fromStdString(needle), QString::fromStdString(result.err))));
     QVERIFY(result.err.starts_with("error: "));
 }
 
@@ -65,7 +65,8 @@ private slots:
     {
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_basic");
-        fs::resize_file(folder / "model.safetensors", fs::file_size(folder / "model.safetensors") - 100);
+        fs::resize_file(folder / "model.safetensors",
+                        fs::file_size(folder / "model.safetensors") - 100);
         expectRejected({"inspect", folder.string()}, {"model.safetensors"});
     }
 
@@ -73,7 +74,8 @@ private slots:
     {
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_basic");
-        test::writeBytes(folder / "model.safetensors", std::string("\xff\xff\xff\x00\x00\x00\x00\x00", 8) + "{}");
+        test::writeBytes(folder / "model.safetensors",
+                         std::string("\xff\xff\xff\x00\x00\x00\x00\x00", 8) + "{}");
         expectRejected({"inspect", folder.string()}, {"model.safetensors", "header"});
     }
 
@@ -83,7 +85,8 @@ private slots:
         auto folder = copyModel(temp, "llama_basic");
         const std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                                    R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})";
-        test::writeBytes(folder / "model.safetensors", safetensorsBytes(header, std::string(12, '\0')));
+        test::writeBytes(folder / "model.safetensors",
+                         safetensorsBytes(header, std::string(12, '\0')));
         expectRejected({"inspect", folder.string()}, {"model.safetensors"});
     }
 
@@ -92,7 +95,8 @@ private slots:
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_basic");
         const std::string header = R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})";
-        test::writeBytes(folder / "model.safetensors", safetensorsBytes(header, std::string(8, '\0')));
+        test::writeBytes(folder / "model.safetensors",
+                         safetensorsBytes(header, std::string(8, '\0')));
         expectRejected({"inspect", folder.string()}, {"model.safetensors", "`a`"});
     }
 
@@ -101,7 +105,8 @@ private slots:
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_basic");
         const std::string header = R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})";
-        test::writeBytes(folder / "model.safetensors", safetensorsBytes(header, std::string(8, '\0')));
+        test::writeBytes(folder / "model.safetensors",
+                         safetensorsBytes(header, std::string(8, '\0')));
         expectRejected({"inspect", folder.string()}, {"model.safetensors", "`a`"});
     }
 
@@ -114,12 +119,14 @@ private slots:
             auto original = io::SafetensorsFile::open(folder / "model.safetensors");
             io::SafetensorsWriter writer;
             for (const auto &info : original.tensors())
-                writer.add(info.name, info.name == "model.norm.weight" ? io::DType::I32 : info.dtype, info.shape,
-                           info.bytes);
+                writer.add(info.name,
+                           info.name == "model.norm.weight" ? io::DType::I32 : info.dtype,
+                           info.shape, info.bytes);
             writer.write(temp.path() / "rewritten.safetensors");
         }
         fs::rename(temp.path() / "rewritten.safetensors", folder / "model.safetensors");
-        expectRejected({"score", folder.string(), "--text", "hello"}, {"model.safetensors", "model.norm.weight", "integer"});
+        expectRejected({"score", folder.string(), "--text", "hello"},
+                       {"model.safetensors", "model.norm.weight", "integer"});
     }
 
     void shapeDisagreesWithConfig()
@@ -127,7 +134,8 @@ private slots:
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_tokenizer");
         editConfig(folder, [](nlohmann::json &c) { c["intermediate_size"] = 96; });
-        expectRejected({"score", folder.string(), "--text", "hello"}, {"mlp.", "config.json implies"});
+        expectRejected({"score", folder.string(), "--text", "hello"},
+                       {"mlp.", "config.json implies"});
     }
 
     void configMissingField()
@@ -143,7 +151,8 @@ private slots:
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_basic");
         editConfig(folder, [](nlohmann::json &c) { c["num_key_value_heads"] = 3; });
-        expectRejected({"inspect", folder.string()}, {"config.json", "`num_key_value_heads`", "must divide"});
+        expectRejected({"inspect", folder.string()},
+                       {"config.json", "`num_key_value_heads`", "must divide"});
     }
 
     void configNotJson()
@@ -159,14 +168,17 @@ private slots:
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_basic");
         editConfig(folder, [](nlohmann::json &c) { c["model_type"] = "phi3"; });
-        expectRejected({"inspect", folder.string()}, {"config.json", "`phi3`", "not supported", "llama", "qwen2"});
+        expectRejected({"inspect", folder.string()},
+                       {"config.json", "`phi3`", "not supported", "llama", "qwen2"});
     }
 
     void unsupportedRopeScaling()
     {
         test::TempDir temp;
         auto folder = copyModel(temp, "llama_basic");
-        editConfig(folder, [](nlohmann::json &c) { c["rope_parameters"] = {{"rope_type", "yarn"}, {"factor", 4.0}}; });
+        editConfig(folder, [](nlohmann::json &c) {
+            c["rope_parameters"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
+        });
         expectRejected({"inspect", folder.string()}, {"config.json", "`yarn`"});
     }
 

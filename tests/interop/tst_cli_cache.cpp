@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Lays out `source` as the hub does: files in blobs/, symlinked from snapshots/<revision>/.
-void addToCache(const fs::path &cache, const std::string &repoId, const fs::path &source, const std::string &revision,
-                bool writeRefsMain = true)
+void addToCache(const fs::path &cache, const std::string &repoId, const fs::path &source,
+                const std::string &revision, bool writeRefsMain = true)
 {
     std::string folderName = "models--" + repoId;
     for (auto pos = folderName.find('/'); pos != std::string::npos; pos = folderName.find('/'))
@@ -26,7 +26,8 @@ void addToCache(const fs::path &cache, const std::string &repoId, const fs::path
     for (const auto &entry : fs::directory_iterator(source)) {
         const auto blobName = revision + "-blob" + std::to_string(blob++);
         fs::copy_file(entry.path(), repo / "blobs" / blobName);
-        fs::create_symlink(fs::path("../../blobs") / blobName, repo / "snapshots" / revision / entry.path().filename());
+        fs::create_symlink(fs::path("../../blobs") / blobName,
+                           repo / "snapshots" / revision / entry.path().filename());
     }
     if (writeRefsMain) {
         fs::create_directories(repo / "refs");
@@ -58,7 +59,8 @@ private slots:
 
     void repoIdResolvesThroughRefsMain()
     {
-        auto result = test::runCli({"inspect", "headroom-test/tiny-llama", "--json"}, 120000, m_env);
+        auto result =
+            test::runCli({"inspect", "headroom-test/tiny-llama", "--json"}, 120000, m_env);
         QVERIFY2(result.exitCode == 0, result.err.c_str());
         auto report = nlohmann::json::parse(result.out);
         QCOMPARE(report["repo_id"].get<std::string>(), std::string("headroom-test/tiny-llama"));
@@ -68,15 +70,17 @@ private slots:
 
     void explicitRevision()
     {
-        auto result = test::runCli({"inspect", "headroom-test/tiny-llama@99990000", "--json"}, 120000, m_env);
+        auto result =
+            test::runCli({"inspect", "headroom-test/tiny-llama@99990000", "--json"}, 120000, m_env);
         QVERIFY2(result.exitCode == 0, result.err.c_str());
         QCOMPARE(nlohmann::json::parse(result.out)["vocab_size"].get<int>(), 320);
     }
 
     void scoresFromTheCache()
     {
-        auto result = test::runCli({"score", "headroom-test/tiny-llama", "--text", "The quick red fox", "--json"},
-                                   120000, m_env);
+        auto result = test::runCli(
+            {"score", "headroom-test/tiny-llama", "--text", "The quick red fox", "--json"}, 120000,
+            m_env);
         QVERIFY2(result.exitCode == 0, result.err.c_str());
         QVERIFY(nlohmann::json::parse(result.out)["tokens"].get<int>() > 0);
     }
@@ -87,7 +91,8 @@ private slots:
         QVERIFY2(result.exitCode == 0, result.err.c_str());
         auto rows = nlohmann::json::parse(result.out);
         QCOMPARE(rows.size(), size_t(2));
-        QCOMPARE(rows[0]["repo_id"].get<std::string>(), std::string("headroom-test/not-a-causal-lm"));
+        QCOMPARE(rows[0]["repo_id"].get<std::string>(),
+                 std::string("headroom-test/not-a-causal-lm"));
         QVERIFY(rows[0]["unsupported"].get<std::string>().find("bert") != std::string::npos);
         QCOMPARE(rows[1]["repo_id"].get<std::string>(), std::string("headroom-test/tiny-llama"));
         QCOMPARE(rows[1]["model_type"].get<std::string>(), std::string("llama"));

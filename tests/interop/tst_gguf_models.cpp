@@ -12,8 +12,9 @@
 #include "model/ModelLoader.h"
 #include "model/TokenizerLoader.h"
 
-#include <ATen/Parallel.h>
 #include <QtTest>
+
+#include <ATen/Parallel.h>
 
 #include <thread>
 
@@ -41,7 +42,10 @@ class TestGgufModels : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase() { at::set_num_threads(static_cast<int>(std::thread::hardware_concurrency())); }
+    void initTestCase()
+    {
+        at::set_num_threads(static_cast<int>(std::thread::hardware_concurrency()));
+    }
 
     void matchesSource_data()
     {
@@ -50,9 +54,12 @@ private slots:
         QTest::addColumn<double>("maxRelative");
         // Random weights quantize worse than trained ones; bounds leave ~2x margin over measured.
         for (const char *arch : {"llama", "qwen2", "gpt2"}) {
-            QTest::newRow(qPrintable(QString("%1 f32").arg(arch))) << arch << "model-f32.gguf" << 1e-6;
-            QTest::newRow(qPrintable(QString("%1 q8_0").arg(arch))) << arch << "model-q8_0.gguf" << 0.02;
-            QTest::newRow(qPrintable(QString("%1 q4_0").arg(arch))) << arch << "model-q4_0.gguf" << 0.25;
+            QTest::newRow(qPrintable(QString("%1 f32").arg(arch)))
+                << arch << "model-f32.gguf" << 1e-6;
+            QTest::newRow(qPrintable(QString("%1 q8_0").arg(arch)))
+                << arch << "model-q8_0.gguf" << 0.02;
+            QTest::newRow(qPrintable(QString("%1 q4_0").arg(arch)))
+                << arch << "model-q4_0.gguf" << 0.25;
         }
     }
 
@@ -71,8 +78,10 @@ private slots:
         auto actual = logitsOf(gguf, ids);
         const double relative = relativeError(actual, expected);
         const double maxAbs = test::maxAbsDifference(actual, expected);
-        qInfo("%s %s: relative error %.3g, max |Δ| %.3g", qPrintable(arch), qPrintable(file), relative, maxAbs);
-        QVERIFY2(relative <= maxRelative, qPrintable(QString("relative error %1 > %2").arg(relative).arg(maxRelative)));
+        qInfo("%s %s: relative error %.3g, max |Δ| %.3g", qPrintable(arch), qPrintable(file),
+              relative, maxAbs);
+        QVERIFY2(relative <= maxRelative,
+                 qPrintable(QString("relative error %1 > %2").arg(relative).arg(maxRelative)));
         if (file.endsWith("f32.gguf"))
             QVERIFY2(maxAbs <= 1e-4, qPrintable(QString("max |Δ| %1 > 1e-4").arg(maxAbs)));
     }
@@ -107,12 +116,14 @@ private slots:
         QVERIFY2(maxAbs <= 1e-3, qPrintable(QString("max |Δ| %1 > 1e-3").arg(maxAbs)));
 
         auto input = ref.at("input_ids")[0];
-        std::vector<int64_t> prompt(input.data_ptr<int64_t>(), input.data_ptr<int64_t>() + input.numel());
+        std::vector<int64_t> prompt(input.data_ptr<int64_t>(),
+                                    input.data_ptr<int64_t>() + input.numel());
         model::SamplingOptions options;
         options.maxNewTokens = ref.at("gen_greedy").numel();
         auto tokens = model::generate(*lm, prompt, options);
         auto expected = ref.at("gen_greedy");
-        std::vector<int64_t> want(expected.data_ptr<int64_t>(), expected.data_ptr<int64_t>() + expected.numel());
+        std::vector<int64_t> want(expected.data_ptr<int64_t>(),
+                                  expected.data_ptr<int64_t>() + expected.numel());
         QCOMPARE(tokens, want);
     }
 };

@@ -4,13 +4,14 @@
 // bf16: within a few bf16 ulps of the logit scale; greedy: identical tokens.
 #include "common/TensorFixtures.h"
 #include "common/TestSupport.h"
-#include "io/ModelSource.h"
 #include "io/JsonFile.h"
+#include "io/ModelSource.h"
 #include "model/Generation.h"
 #include "model/ModelLoader.h"
 
-#include <ATen/Parallel.h>
 #include <QtTest>
+
+#include <ATen/Parallel.h>
 
 #include <thread>
 
@@ -36,7 +37,8 @@ private:
         return test::readSafetensors(m_models / name / "expected.safetensors");
     }
 
-    std::unique_ptr<model::CausalLM> load(const std::string &name, at::ScalarType dtype, model::AttentionKernel kernel)
+    std::unique_ptr<model::CausalLM> load(const std::string &name, at::ScalarType dtype,
+                                          model::AttentionKernel kernel)
     {
         io::ModelSource source{io::ModelSource::Kind::HfFolder, m_models / name, {}};
         model::LoadOptions options;
@@ -46,7 +48,10 @@ private:
     }
 
 private slots:
-    void initTestCase() { at::set_num_threads(static_cast<int>(std::thread::hardware_concurrency())); }
+    void initTestCase()
+    {
+        at::set_num_threads(static_cast<int>(std::thread::hardware_concurrency()));
+    }
 
     void fp32Logits_data() { addCases(); }
     void fp32Logits()
@@ -58,7 +63,8 @@ private slots:
             at::InferenceMode guard;
             auto logits = lm->forward(ref.at("input_ids"));
             const double diff = test::maxAbsDifference(logits, ref.at("logits_fp32"));
-            qInfo("%s %s: max |Δ| = %.3g", qPrintable(name), model::attentionKernelName(kernel), diff);
+            qInfo("%s %s: max |Δ| = %.3g", qPrintable(name), model::attentionKernelName(kernel),
+                  diff);
             QVERIFY2(diff <= 1e-4, qPrintable(QString("max |Δ| %1 > 1e-4").arg(diff)));
         }
     }
@@ -78,7 +84,8 @@ private slots:
         // in a different kernel order stay within two ulps of the logit scale.
         const double tolerance = 2 * std::ldexp(1.0, -7) * scale;
         qInfo("%s bf16: max |Δ| = %.3g (tolerance %.3g)", qPrintable(name), diff, tolerance);
-        QVERIFY2(diff <= tolerance, qPrintable(QString("max |Δ| %1 > %2").arg(diff).arg(tolerance)));
+        QVERIFY2(diff <= tolerance,
+                 qPrintable(QString("max |Δ| %1 > %2").arg(diff).arg(tolerance)));
     }
 
     // No fp16 reference is stored: fp16 logits must equal the fp32 reference
@@ -99,7 +106,8 @@ private slots:
             const double diff = test::maxAbsDifference(logits, reference);
             qInfo("%s fp16 %s: max |Δ| to fp32 = %.3g (tolerance %.3g)", qPrintable(name),
                   model::attentionKernelName(kernel), diff, tolerance);
-            QVERIFY2(diff <= tolerance, qPrintable(QString("max |Δ| %1 > %2").arg(diff).arg(tolerance)));
+            QVERIFY2(diff <= tolerance,
+                     qPrintable(QString("max |Δ| %1 > %2").arg(diff).arg(tolerance)));
         }
     }
 
@@ -110,7 +118,8 @@ private slots:
         auto ref = expected(name.toStdString());
         auto lm = load(name.toStdString(), at::kFloat, model::AttentionKernel::Sdpa);
         auto promptTensor = ref.at("gen_prompt");
-        std::vector<int64_t> prompt(promptTensor.data_ptr<int64_t>(), promptTensor.data_ptr<int64_t>() + promptTensor.numel());
+        std::vector<int64_t> prompt(promptTensor.data_ptr<int64_t>(),
+                                    promptTensor.data_ptr<int64_t>() + promptTensor.numel());
         model::SamplingOptions options;
         options.maxNewTokens = ref.at("gen_greedy").numel();
         auto tokens = model::generate(*lm, prompt, options);

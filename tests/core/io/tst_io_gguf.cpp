@@ -245,16 +245,7 @@ private slots:
             } catch (const Error &) {
             }
         };
-        for (std::size_t n = 0; n < good.size(); ++n)
-            tryOpen(good.substr(0, n));
-        std::mt19937 rng(42);
-        for (int round = 0; round < 1000; ++round) {
-            auto bytes = good;
-            const int flips = 1 + static_cast<int>(rng() % 4);
-            for (int k = 0; k < flips; ++k)
-                bytes[rng() % bytes.size()] = static_cast<char>(rng());
-            tryOpen(bytes);
-        }
+        test::forEachCorruption(good, tryOpen);
     }
 
     void unsupportedTypeNamesTensor()

@@ -143,14 +143,7 @@ private slots:
             } catch (const Error &) {
             }
         };
-        for (std::size_t n = 0; n < good.size(); ++n)
-            tryOpen(good.substr(0, n));
-        std::mt19937 rng(42);
-        for (int round = 0; round < 1000; ++round) {
-            auto bytes = good;
-            bytes[rng() % bytes.size()] = static_cast<char>(rng());
-            tryOpen(bytes);
-        }
+        test::forEachCorruption(good, tryOpen);
     }
 
     void refusesMalformedFiles()
