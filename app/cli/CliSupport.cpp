@@ -29,13 +29,25 @@ std::vector<std::string> readInputs(const std::optional<std::string> &text,
     return lines;
 }
 
-std::unique_ptr<model::CausalLM>
-loadModelFor(const io::ModelSource &source, const std::string &dtype, const std::string &attention)
+std::unique_ptr<model::CausalLM> loadModelFor(const io::ModelSource &source,
+                                              const std::string &dtype,
+                                              const std::string &attention,
+                                              const std::string &device)
 {
     model::LoadOptions options;
     options.dtype = model::parseDtype(dtype);
     options.attention = model::parseAttentionKernel(attention);
+    options.device = model::parseDevice(device);
     return model::loadModel(source, options);
+}
+
+void ComputeOptions::addTo(CLI::App &command)
+{
+    command.add_option("--dtype", dtype, "Compute dtype: fp32 | bf16 | fp16")
+        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+    command.add_option("--attention", attention, "Attention kernel: sdpa | eager")
+        ->check(CLI::IsMember({"sdpa", "eager"}));
+    command.add_option("--device", device, "auto (first GPU if any) | cpu | cuda | cuda:N");
 }
 
 tok::Tokenizer loadTokenizerFor(const io::ModelSource &source)

@@ -20,6 +20,7 @@ struct DemoOptions
     std::string model;
     std::string question = "What is the capital of France? Answer in one sentence.";
     int64_t maxNewTokens = 64;
+    ComputeOptions compute;
 };
 
 int runDemo(const DemoOptions &options)
@@ -35,7 +36,8 @@ int runDemo(const DemoOptions &options)
     auto source = io::resolveModelSource(modelArgument);
     auto started = std::chrono::steady_clock::now();
     auto tokenizer = loadTokenizerFor(source);
-    auto lm = loadModelFor(source, "fp32", "sdpa");
+    auto lm = loadModelFor(source, options.compute.dtype, options.compute.attention,
+                           options.compute.device);
     std::chrono::duration<double> loadTime = std::chrono::steady_clock::now() - started;
     const auto &config = lm->config();
     std::cout << std::fixed << std::setprecision(1) << "Headroom demo\n"
@@ -83,6 +85,7 @@ Runner addDemoCommand(CLI::App &app)
     cmd->add_option("MODEL", options->model, "Model folder, .gguf file, or cached repo id");
     cmd->add_option("--question", options->question, "What to ask");
     cmd->add_option("--max-new-tokens", options->maxNewTokens, "Upper bound on generated tokens");
+    options->compute.addTo(*cmd);
     return [options] { return runDemo(*options); };
 }
 

@@ -21,8 +21,7 @@ struct GenerateOptions
     double temperature = 0.0;
     double topP = 1.0;
     uint64_t seed = 0;
-    std::string dtype = "fp32";
-    std::string attention = "sdpa";
+    ComputeOptions compute;
     bool json = false;
     bool chat = false;
     std::optional<std::string> chatFormat;
@@ -32,7 +31,8 @@ int runGenerate(const GenerateOptions &options)
 {
     auto source = io::resolveModelSource(options.model);
     auto tokenizer = loadTokenizerFor(source);
-    auto lm = loadModelFor(source, options.dtype, options.attention);
+    auto lm = loadModelFor(source, options.compute.dtype, options.compute.attention,
+                           options.compute.device);
     auto prompt = promptIds(tokenizer, options.prompt, options.chat || options.chatFormat,
                             options.chatFormat);
     model::SamplingOptions sampling;
@@ -87,10 +87,7 @@ Runner addGenerateCommand(CLI::App &app)
     cmd->add_option("--top-p", options->topP, "Nucleus sampling mass in (0, 1]")
         ->check(CLI::Range(1e-9, 1.0));
     cmd->add_option("--seed", options->seed, "Seed of the sampler");
-    cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")
-        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
-    cmd->add_option("--attention", options->attention, "sdpa | eager")
-        ->check(CLI::IsMember({"sdpa", "eager"}));
+    options->compute.addTo(*cmd);
     cmd->add_flag("--chat", options->chat,
                   "Send the prompt as a user turn in the model's chat format");
     cmd->add_option("--chat-format", options->chatFormat,

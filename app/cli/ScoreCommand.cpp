@@ -18,8 +18,7 @@ struct ScoreOptions
 {
     std::string model;
     std::optional<std::string> text, file;
-    std::string dtype = "fp32";
-    std::string attention = "sdpa";
+    ComputeOptions compute;
     std::optional<std::string> logitsOut;
     bool json = false;
 };
@@ -41,7 +40,8 @@ int runScore(const ScoreOptions &options)
     auto inputs = readInputs(options.text, options.file);
     auto source = io::resolveModelSource(options.model);
     auto tokenizer = loadTokenizerFor(source);
-    auto lm = loadModelFor(source, options.dtype, options.attention);
+    auto lm = loadModelFor(source, options.compute.dtype, options.compute.attention,
+                           options.compute.device);
     double sumNll = 0;
     int64_t predicted = 0;
     bool first = true;
@@ -77,10 +77,7 @@ Runner addScoreCommand(CLI::App &app)
         ->required();
     auto *text = cmd->add_option("--text", options->text, "Text to score");
     cmd->add_option("--file", options->file, "File with one input per line")->excludes(text);
-    cmd->add_option("--dtype", options->dtype, "fp32 | bf16 | fp16")
-        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
-    cmd->add_option("--attention", options->attention, "sdpa | eager")
-        ->check(CLI::IsMember({"sdpa", "eager"}));
+    options->compute.addTo(*cmd);
     cmd->add_option("--logits-out", options->logitsOut,
                     "Write input_ids (int64 [T]) and logits (fp32 [T, V]) of the first line to "
                     "this .safetensors file");

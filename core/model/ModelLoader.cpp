@@ -8,6 +8,9 @@
 #include "io/GgufToHf.h"
 #include "io/HfModelFolder.h"
 
+#include <ATen/Context.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -169,6 +172,35 @@ void loadGgufWeights(const io::GgufFile &file, CausalLM &model, const LoadOption
 }
 
 } // namespace
+
+at::Device parseDevice(const std::string &name)
+{
+    const int gpus = at::hasCUDA() ? static_cast<int>(at::detail::getCUDAHooks().getNumGPUs()) : 0;
+    if (name == "auto")
+        return gpus > 0 ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+    if (name == "cpu")
+        return at::kCPU;
+    if (name == "cuda" || name.starts_with("cuda:")) {
+        int index = 0;
+        if (name.size() > 5) {
+            const auto digits = name.substr(5);
+            if (digits.empty() || digits.size() > 3 ||
+                digits.find_first_not_of("0123456789") != std::string::npos)
+                throw Error("device `" + name + "`: expected cuda:N with N a device number");
+            index = std::stoi(digits);
+        }
+        if (gpus == 0)
+            throw Error("device `" + name + "`: no CUDA device is available on this machine" +
+                        (at::detail::getCUDAHooks().hasCUDART()
+                             ? ""
+                             : " (this LibTorch has no CUDA support)"));
+        if (index >= gpus)
+            throw Error("device `" + name + "`: this machine has " + std::to_string(gpus) +
+                        " CUDA device(s), numbered from 0");
+        return {at::kCUDA, static_cast<at::DeviceIndex>(index)};
+    }
+    throw Error("device `" + name + "` is not supported (supported: auto, cpu, cuda, cuda:N)");
+}
 
 at::ScalarType parseDtype(const std::string &name)
 {

@@ -23,6 +23,10 @@ ModelConfig loadModelConfig(const io::ModelSource &source);
 
 std::unique_ptr<CausalLM> loadModel(const io::ModelSource &source, const LoadOptions &options = {});
 
+// "auto" (the first CUDA device when there is one, else the CPU) | "cpu" |
+// "cuda" | "cuda:N"; an unavailable device is an Error saying what there is.
+at::Device parseDevice(const std::string &name);
+
 // "float32" | "fp32" | "bfloat16" | "bf16" | "float16" | "fp16" -> dtype; anything else is an
 // Error.
 at::ScalarType parseDtype(const std::string &name);

@@ -55,6 +55,18 @@ private slots:
             QCOMPARE(lines[i]["ids"], score["lines"][i]["ids"]);
     }
 
+    void tokenizeNeedsOnlyTokenizerFiles()
+    {
+        test::TempDir temp;
+        for (const char *name : {"tokenizer.json", "tokenizer_config.json"})
+            std::filesystem::copy_file(m_model / name, temp / name);
+        auto score = io::readJsonFile(m_model / "score.json");
+        auto result = runOk({"tokenize", temp.path().string(), "--text",
+                             score["lines"][0]["text"].get<std::string>(), "--json"});
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(jsonLines(result.out).at(0)["ids"], score["lines"][0]["ids"]);
+    }
+
     void scoreMatchesTransformers()
     {
         auto expected = io::readJsonFile(m_model / "score.json");

@@ -215,6 +215,16 @@ private slots:
         expectRejected({"inspect", "no/such-model-anywhere"}, {"no/such-model-anywhere"});
     }
 
+    void cudaWithoutGpu()
+    {
+        if (std::getenv("CUDA_VISIBLE_DEVICES") == nullptr &&
+            std::filesystem::exists("/dev/nvidia0"))
+            QSKIP("this machine has a GPU");
+        auto folder = test::fixtureDir() / "models" / "llama_tokenizer";
+        expectRejected({"score", folder.string(), "--text", "a", "--device", "cuda"},
+                       {"cuda", "no CUDA device"});
+    }
+
     void tokenizerMissing()
     {
         auto folder = test::fixtureDir() / "models" / "llama_basic";
@@ -226,6 +236,9 @@ private slots:
         auto folder = test::fixtureDir() / "models" / "llama_tokenizer";
         expectRejected({"generate", folder.string(), "--prompt", "x", "--top-p", "0"}, {"top-p"});
         expectRejected({"score", folder.string(), "--text", "a", "--dtype", "fp8"}, {"fp8"});
+        expectRejected({"score", folder.string(), "--text", "a", "--device", "tpu"},
+                       {"tpu", "cuda:N"});
+        expectRejected({"score", folder.string(), "--text", "a", "--device", "cuda:x"}, {"cuda:x"});
         expectRejected({"generate", folder.string(), "--prompt", "x", "--chat-format", "alpaca"},
                        {"alpaca", "chatml"});
     }
