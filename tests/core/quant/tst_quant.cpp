@@ -4,6 +4,7 @@
 // gradients against a dense linear, and trap 1 measured with a counting CPU
 // allocator: the autograd graph keeps the packed bytes, not the dequantized
 // weight. Prints how long a 4096×4096 weight takes to quantize (no assertion).
+#include "memory/CountingAllocator.h"
 #include "quant/Int8.h"
 #include "quant/Nf4.h"
 #include "quant/QuantizedLinear.h"
@@ -65,48 +66,6 @@ std::vector<uint8_t> bytesOf(const at::Tensor &t)
     const auto *p = c.data_ptr<uint8_t>();
     return {p, p + c.numel()};
 }
-
-// Counts live bytes of every CPU tensor allocation while installed.
-class CountingAllocator final : public c10::Allocator
-{
-public:
-    explicit CountingAllocator(c10::Allocator *base) : m_base(base) {}
-
-    c10::DataPtr allocate(size_t n) override
-    {
-        auto inner = m_base->allocate(n);
-        void *data = inner.get();
-        auto device = inner.device();
-        auto *ctx = new Context{std::move(inner), n, this};
-        m_live += static_cast<int64_t>(n);
-        return {data, ctx, &release, device};
-    }
-
-    void copy_data(void *dest, const void *src, std::size_t count) const override
-    {
-        std::memcpy(dest, src, count);
-    }
-
-    int64_t live() const { return m_live.load(); }
-
-private:
-    struct Context
-    {
-        c10::DataPtr inner;
-        size_t size;
-        CountingAllocator *owner;
-    };
-
-    static void release(void *p)
-    {
-        auto *ctx = static_cast<Context *>(p);
-        ctx->owner->m_live -= static_cast<int64_t>(ctx->size);
-        delete ctx;
-    }
-
-    c10::Allocator *m_base;
-    std::atomic<int64_t> m_live{0};
-};
 
 } // namespace
 
@@ -273,15 +232,7 @@ private slots:
     // The dense path through at::linear is measured the same way and keeps it.
     void autogradKeepsOnlyThePackedWeight()
     {
-        auto *base = c10::GetDefaultCPUAllocator();
-        // Static: tensors allocated through it may outlive this function.
-        static CountingAllocator counter(base);
-        c10::SetCPUAllocator(&counter, /*priority=*/100);
-        struct Restore
-        {
-            c10::Allocator *base;
-            ~Restore() { c10::SetCPUAllocator(base, /*priority=*/101); }
-        } restore{base};
+        auto &counter = memory::CountingAllocator::installForCpu();
 
         quant::QuantizedLinear layer;
         layer.weight = quant::quantizeNf4(at::randn({1024, 1024}), {});

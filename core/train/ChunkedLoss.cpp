@@ -1,0 +1,195 @@
+// The autograd function behind chunkedCausalLmLoss; see ChunkedLoss.h.
+// What the node saves: the hidden states (an input, already alive in the
+// graph: no new bytes), the flat indices of the target positions [N] and their
+// targets [N], the head function and the handles of the head tensors. No
+// logits. Positions without a target are never sent through the head.
+#include "train/ChunkedLoss.h"
+
+#include "common/Error.h"
+
+#include <ATen/core/grad_mode.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <algorithm>
+
+namespace headroom::train {
+
+namespace {
+
+struct HeadCapsule : torch::CustomClassHolder
+{
+    HeadCapsule(LmHead h, std::vector<at::Tensor> t) : head(std::move(h)), tensors(std::move(t)) {}
+    LmHead head;
+    std::vector<at::Tensor> tensors; // the very tensors `head` reads (same TensorImpl)
+};
+
+// labels [B, T] -> targets [B·T]: shifted left by one, -100 appended per row.
+at::Tensor shiftedTargets(const at::Tensor &labels)
+{
+    auto pad = at::full({labels.size(0), 1}, kIgnoreIndex, labels.options());
+    return at::cat({labels.slice(1, 1), pad}, 1).reshape(-1);
+}
+
+struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
+{
+    // hidden [B, T, H]; positions [N] flat indices into B·T; targets [N].
+    // Runs with grad mode off (Function::apply), so each chunk's logits are
+    // freed before the next one is computed.
+    static at::Tensor forward(torch::autograd::AutogradContext *ctx, const at::Tensor &hidden,
+                              at::TensorList headTensors, const c10::IValue &capsule,
+                              const at::Tensor &positions, const at::Tensor &targets,
+                              int64_t chunkTokens)
+    {
+        (void)headTensors; // inputs only so that autograd routes their gradients here
+        const auto &head = static_cast<const HeadCapsule *>(capsule.toCapsule().get())->head;
+        ctx->save_for_backward({hidden});
+        ctx->saved_data["capsule"] = capsule;
+        ctx->saved_data["positions"] = positions;
+        ctx->saved_data["targets"] = targets;
+        ctx->saved_data["chunk"] = chunkTokens;
+
+        auto flat = hidden.reshape({-1, hidden.size(-1)}); // [B·T, H], a view when contiguous
+        auto sum = at::zeros({}, hidden.options().dtype(at::kFloat));
+        const int64_t n = positions.numel();
+        for (int64_t start = 0; start < n; start += chunkTokens) {
+            const int64_t len = std::min(chunkTokens, n - start);
+            auto rows = flat.index_select(0, positions.narrow(0, start, len)); // [c, H]
+            auto logits = head(rows).to(at::kFloat);                           // [c, V] fp32
+            sum += at::cross_entropy_loss(logits, targets.narrow(0, start, len), {},
+                                          at::Reduction::Sum, kIgnoreIndex);
+        }
+        return sum; // []
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
+                                                   torch::autograd::variable_list grads)
+    {
+        const auto hidden = ctx->get_saved_variables()[0];
+        const auto capsule = ctx->saved_data.at("capsule").toCapsule();
+        const auto *held = static_cast<const HeadCapsule *>(capsule.get());
+        const auto positions = ctx->saved_data.at("positions").toTensor();
+        const auto targets = ctx->saved_data.at("targets").toTensor();
+        const int64_t chunkTokens = ctx->saved_data.at("chunk").toInt();
+        const auto gradSum = grads[0].to(at::kFloat); // []
+
+        const size_t headCount = held->tensors.size();
+        const bool wantHidden = ctx->needs_input_grad(0);
+        std::vector<bool> wantHead(headCount);
+        for (size_t i = 0; i < headCount; ++i)
+            wantHead[i] = ctx->needs_input_grad(1 + i) && held->tensors[i].requires_grad();
+
+        auto flat = hidden.reshape({-1, hidden.size(-1)}); // [B·T, H]
+        at::Tensor gradFlat;
+        if (wantHidden)
+            gradFlat = at::zeros_like(flat, at::MemoryFormat::Contiguous); // [B·T, H]
+        std::vector<at::Tensor> gradHead(headCount); // accumulated in fp32 across chunks
+
+        const int64_t n = positions.numel();
+        for (int64_t start = 0; start < n; start += chunkTokens) {
+            const int64_t len = std::min(chunkTokens, n - start);
+            auto index = positions.narrow(0, start, len);
+            auto rows = flat.index_select(0, index).detach().requires_grad_(wantHidden); // [c, H]
+            at::Tensor logits;
+            {
+                at::AutoGradMode enable(true);
+                logits = held->head(rows); // [c, V], graph through the head only
+            }
+            // d(Σ CE)/d logits = softmax(logits32) - onehot(target), times the incoming grad.
+            at::Tensor gradLogits;
+            {
+                at::NoGradGuard noGrad;
+                auto t = targets.narrow(0, start, len).unsqueeze(1);     // [c, 1]
+                auto p = at::softmax(logits.detach().to(at::kFloat), 1); // [c, V] fp32
+                p.scatter_(1, t, p.gather(1, t) - 1.0);
+                p.mul_(gradSum);
+                gradLogits = p.to(logits.scalar_type());
+            }
+            std::vector<at::Tensor> wrt;
+            if (wantHidden)
+                wrt.push_back(rows);
+            for (size_t i = 0; i < headCount; ++i)
+                if (wantHead[i])
+                    wrt.push_back(held->tensors[i]);
+            if (wrt.empty() || !logits.requires_grad())
+                continue;
+            auto g = torch::autograd::grad({logits}, wrt, {gradLogits}, /*retain_graph=*/false,
+                                           /*create_graph=*/false, /*allow_unused=*/true);
+            size_t k = 0;
+            if (wantHidden)
+                gradFlat.index_copy_(0, index, g[k++].to(gradFlat.scalar_type()));
+            for (size_t i = 0; i < headCount; ++i) {
+                if (!wantHead[i])
+                    continue;
+                auto &gi = g[k++];
+                if (!gi.defined())
+                    continue;
+                if (gradHead[i].defined())
+                    gradHead[i].add_(gi.to(at::kFloat));
+                else
+                    gradHead[i] = gi.to(at::kFloat);
+            }
+        }
+
+        torch::autograd::variable_list out;
+        out.push_back(wantHidden ? gradFlat.view(hidden.sizes()) : at::Tensor());
+        for (size_t i = 0; i < headCount; ++i)
+            out.push_back(gradHead[i].defined() ? gradHead[i].to(held->tensors[i].scalar_type())
+                                                : at::Tensor());
+        out.resize(out.size() + 4); // capsule, positions, targets, chunk: no gradient
+        return out;
+    }
+};
+
+void checkLabels(const at::Tensor &labels, int64_t batch, int64_t tokens)
+{
+    if (labels.dim() != 2 || labels.size(0) != batch || labels.size(1) != tokens)
+        throw Error("causal-LM loss: labels must be [B, T] = [" + std::to_string(batch) + ", " +
+                    std::to_string(tokens) + "] like the hidden states, got " +
+                    std::to_string(labels.dim()) + " dimensions");
+    if (labels.scalar_type() != at::kLong)
+        throw Error("causal-LM loss: labels must be int64");
+}
+
+} // namespace
+
+int64_t countTargetTokens(const at::Tensor &labels)
+{
+    return shiftedTargets(labels).ne(kIgnoreIndex).sum().item<int64_t>();
+}
+
+LossSum chunkedCausalLmLoss(const at::Tensor &hidden, const at::Tensor &labels, const LmHead &head,
+                            const std::vector<at::Tensor> &headTensors,
+                            const ChunkedLossOptions &options)
+{
+    if (hidden.dim() != 3)
+        throw Error("causal-LM loss: hidden states must be [B, T, H]");
+    checkLabels(labels, hidden.size(0), hidden.size(1));
+    if (options.chunkTokens < 1)
+        throw Error("causal-LM loss: chunkTokens must be at least 1");
+
+    auto targets = shiftedTargets(labels.to(hidden.device()));      // [B·T]
+    auto positions = targets.ne(kIgnoreIndex).nonzero().squeeze(1); // [N]
+    auto kept = targets.index_select(0, positions);                 // [N]
+    auto capsule = at::IValue::make_capsule(c10::make_intrusive<HeadCapsule>(head, headTensors));
+    LossSum result;
+    result.targetTokens = positions.numel();
+    result.sum = ChunkedLossFunction::apply(hidden, at::TensorList(headTensors), capsule, positions,
+                                            kept, options.chunkTokens);
+    return result;
+}
+
+LossSum fullCausalLmLoss(const at::Tensor &logits, const at::Tensor &labels)
+{
+    if (logits.dim() != 3)
+        throw Error("causal-LM loss: logits must be [B, T, V]");
+    checkLabels(labels, logits.size(0), logits.size(1));
+    auto targets = shiftedTargets(labels.to(logits.device())); // [B·T]
+    LossSum result;
+    result.targetTokens = targets.ne(kIgnoreIndex).sum().item<int64_t>();
+    result.sum = at::cross_entropy_loss(logits.to(at::kFloat).reshape({-1, logits.size(-1)}),
+                                        targets, {}, at::Reduction::Sum, kIgnoreIndex);
+    return result;
+}
+
+} // namespace headroom::train

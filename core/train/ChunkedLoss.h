@@ -1,0 +1,56 @@
+// The causal-LM loss of transformers' ForCausalLMLoss (SPECS.md §8.1), computed
+// in chunks of positions so that the [B, T, V] logits tensor, its fp32 copy and
+// its gradient never exist at once (DESIGN.md trap 7). A custom autograd
+// function keeps only the hidden states and the target indices; backward
+// recomputes each chunk's logits and writes the gradient of the hidden states
+// (and of the LM head's trainable tensors) chunk by chunk.
+//
+// It returns the *sum* over target tokens and their count, not a mean: the
+// trainer divides by the target-token count of all micro-batches of the
+// optimizer step (trap 3, transformers' `num_items_in_batch` path). It
+// deliberately does no label smoothing, no z-loss and no normalisation.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <vector>
+
+namespace headroom::train {
+
+inline constexpr int64_t kIgnoreIndex = -100;
+
+// hidden [..., H] -> logits [..., V]; e.g. CausalLM::logits.
+using LmHead = std::function<at::Tensor(const at::Tensor &)>;
+
+struct LossSum
+{
+    at::Tensor sum;           // [] fp32: Σ cross-entropy over target tokens, differentiable
+    int64_t targetTokens = 0; // tokens that had a target (labels after the shift != -100)
+};
+
+struct ChunkedLossOptions
+{
+    int64_t chunkTokens = 1024; // target positions per chunk; the peak is ~chunk·V·(4 + 4 + dtype)
+};
+
+// labels [B, T] aligned with the ids: the number of tokens ForCausalLMLoss
+// counts after shifting left by one (the first position of each row never is
+// a target). Sum it over the micro-batches of a step to get num_items_in_batch.
+int64_t countTargetTokens(const at::Tensor &labels);
+
+// hidden [B, T, H] (the final hidden states, after the last norm), labels
+// [B, T] int64 aligned with the ids (-100 = ignored). `headTensors` are the
+// tensors `head` reads that may need a gradient (lm_head.weight, or the tied
+// embedding); frozen ones may be passed or left out. The hidden states and
+// those tensors receive exact gradients; positions without a target get zero.
+LossSum chunkedCausalLmLoss(const at::Tensor &hidden, const at::Tensor &labels, const LmHead &head,
+                            const std::vector<at::Tensor> &headTensors,
+                            const ChunkedLossOptions &options = {});
+
+// The reference: the same sum from full logits [B, T, V] (any dtype, upcast to
+// fp32 as transformers does). Materialises everything; for tests and for
+// scoring short inputs.
+LossSum fullCausalLmLoss(const at::Tensor &logits, const at::Tensor &labels);
+
+} // namespace headroom::train
