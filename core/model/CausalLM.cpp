@@ -19,6 +19,12 @@ void CausalLM::to(at::ScalarType dtype, const at::Device &device)
     for (auto &slot : weightSlots())
         if (slot.tensor->defined())
             *slot.tensor = slot.tensor->to(device, dtype);
+    // Adapters move with the model but keep their own dtype (often fp32 for training).
+    for (auto &linear : adaptableLinears())
+        if (auto &adapter = *linear.lora) {
+            adapter->a = adapter->a.to(device);
+            adapter->b = adapter->b.to(device);
+        }
 }
 
 at::ScalarType CausalLM::dtype()

@@ -4,6 +4,7 @@
 // Gpt2Model); `createModel` picks one from the config's model_type.
 #pragma once
 
+#include "lora/LoraAdapter.h"
 #include "model/Attention.h"
 #include "model/KvCache.h"
 #include "model/ModelConfig.h"
@@ -23,6 +24,16 @@ struct WeightSlot
     std::string name; // Hugging Face checkpoint name, e.g. model.layers.0.self_attn.q_proj.weight
     std::vector<int64_t> shape;
     at::Tensor *tensor;
+};
+
+// A linear projection of a decoder block that can carry a LoRA adapter.
+struct AdaptableLinear
+{
+    std::string name;         // module path, e.g. model.layers.0.self_attn.q_proj
+    int64_t in = 0, out = 0;  // features
+    bool fanInFanOut = false; // GPT-2 Conv1D: weight stored [in, out]
+    at::Tensor *weight;
+    std::shared_ptr<lora::LoraAdapter> *lora;
 };
 
 class CausalLM
@@ -53,6 +64,10 @@ public:
     // Maps a checkpoint name spelled another way (e.g. GPT-2 Hub files without
     // the `transformer.` prefix) to the slot name; returns the input otherwise.
     virtual std::string canonicalWeightName(const std::string &name) const { return name; }
+
+    // Every linear projection of the decoder blocks (never the LM head), in
+    // layer order: what LoRA's "all-linear" adapts.
+    virtual std::vector<AdaptableLinear> adaptableLinears() = 0;
 
     // Called after all slots were filled (ties embeddings, moves caches).
     virtual void finishLoading() {}

@@ -12,7 +12,8 @@ at::Tensor Conv1D::forward(const at::Tensor &x) const
 {
     auto sizes = x.sizes().vec();
     sizes.back() = weight.size(1);
-    return at::addmm(bias, x.reshape({-1, x.size(-1)}), weight).view(sizes);
+    auto y = at::addmm(bias, x.reshape({-1, x.size(-1)}), weight).view(sizes);
+    return lora ? lora->addTo(y, x) : y;
 }
 
 Gpt2Model::Gpt2Model(const ModelConfig &config)
@@ -101,6 +102,22 @@ std::vector<WeightSlot> Gpt2Model::weightSlots()
     if (!m_config.tieWordEmbeddings)
         slots.push_back({"lm_head.weight", {m_config.vocabSize, h}, &m_lmHead});
     return slots;
+}
+
+std::vector<AdaptableLinear> Gpt2Model::adaptableLinears()
+{
+    const int64_t h = m_config.hiddenSize, inter = m_config.intermediateSize;
+    std::vector<AdaptableLinear> linears;
+    for (size_t i = 0; i < m_layers.size(); ++i) {
+        auto &layer = m_layers[i];
+        const std::string p = "transformer.h." + std::to_string(i) + ".";
+        linears.push_back({p + "attn.c_attn", h, 3 * h, true, &layer.qkv.weight, &layer.qkv.lora});
+        linears.push_back(
+            {p + "attn.c_proj", h, h, true, &layer.attnOut.weight, &layer.attnOut.lora});
+        linears.push_back({p + "mlp.c_fc", h, inter, true, &layer.fc.weight, &layer.fc.lora});
+        linears.push_back({p + "mlp.c_proj", inter, h, true, &layer.proj.weight, &layer.proj.lora});
+    }
+    return linears;
 }
 
 std::string Gpt2Model::canonicalWeightName(const std::string &name) const

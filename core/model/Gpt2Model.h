@@ -7,11 +7,13 @@
 
 namespace headroom::model {
 
-// transformers' Conv1D: y = b + x W with W [in, out].
+// transformers' Conv1D: y = b + x W with W [in, out] (+ the LoRA update,
+// whose A [r, in] and B [out, r] are ordinary Linear layouts, as in PEFT).
 struct Conv1D
 {
     at::Tensor weight; // [in, out]
     at::Tensor bias;   // [out]
+    std::shared_ptr<lora::LoraAdapter> lora;
 
     at::Tensor forward(const at::Tensor &x) const;
 };
@@ -36,6 +38,7 @@ public:
     std::vector<WeightSlot> weightSlots() override;
     bool isIgnorableWeight(const std::string &name) const override;
     std::string canonicalWeightName(const std::string &name) const override;
+    std::vector<AdaptableLinear> adaptableLinears() override;
 
     std::vector<Gpt2Layer> &layers() { return m_layers; }
     at::Tensor block(int64_t index, const at::Tensor &x, KvCache *cache, int64_t pastLength);

@@ -3,17 +3,27 @@
 // No module system: a layer is its tensors plus a forward function.
 #pragma once
 
+#include "lora/LoraAdapter.h"
+
 #include <ATen/ATen.h>
+
+#include <memory>
 
 namespace headroom::model {
 
-// y = x Wᵀ + b. weight [out, in] (nn.Linear layout); bias [out] or undefined.
+// y = x Wᵀ + b (+ the LoRA update when an adapter is attached).
+// weight [out, in] (nn.Linear layout); bias [out] or undefined.
 struct Linear
 {
     at::Tensor weight;
     at::Tensor bias;
+    std::shared_ptr<lora::LoraAdapter> lora;
 
-    at::Tensor forward(const at::Tensor &x) const { return at::linear(x, weight, bias); }
+    at::Tensor forward(const at::Tensor &x) const
+    {
+        auto y = at::linear(x, weight, bias);
+        return lora ? lora->addTo(y, x) : y;
+    }
 };
 
 // RMSNorm as transformers' LlamaRMSNorm: statistics in fp32, eps inside the

@@ -108,6 +108,26 @@ std::vector<WeightSlot> LlamaModel::weightSlots()
     return slots;
 }
 
+std::vector<AdaptableLinear> LlamaModel::adaptableLinears()
+{
+    const int64_t h = m_config.hiddenSize, inter = m_config.intermediateSize;
+    const int64_t qOut = m_config.numHeads * m_config.headDim;
+    const int64_t kvOut = m_config.numKvHeads * m_config.headDim;
+    std::vector<AdaptableLinear> linears;
+    for (size_t i = 0; i < m_layers.size(); ++i) {
+        auto &l = m_layers[i];
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        linears.push_back({p + "self_attn.q_proj", h, qOut, false, &l.q.weight, &l.q.lora});
+        linears.push_back({p + "self_attn.k_proj", h, kvOut, false, &l.k.weight, &l.k.lora});
+        linears.push_back({p + "self_attn.v_proj", h, kvOut, false, &l.v.weight, &l.v.lora});
+        linears.push_back({p + "self_attn.o_proj", qOut, h, false, &l.o.weight, &l.o.lora});
+        linears.push_back({p + "mlp.gate_proj", h, inter, false, &l.gate.weight, &l.gate.lora});
+        linears.push_back({p + "mlp.up_proj", h, inter, false, &l.up.weight, &l.up.lora});
+        linears.push_back({p + "mlp.down_proj", inter, h, false, &l.down.weight, &l.down.lora});
+    }
+    return linears;
+}
+
 bool LlamaModel::isIgnorableWeight(const std::string &name) const
 {
     // Old checkpoints store the rotary cache; tied models may still carry lm_head.

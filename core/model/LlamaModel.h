@@ -26,6 +26,7 @@ public:
     at::Tensor logits(const at::Tensor &hidden) override;
     std::vector<WeightSlot> weightSlots() override;
     bool isIgnorableWeight(const std::string &name) const override;
+    std::vector<AdaptableLinear> adaptableLinears() override;
 
     std::vector<LlamaLayer> &layers() { return m_layers; }
 

@@ -24,6 +24,36 @@ std::filesystem::path sourceDir()
     return HEADROOM_SOURCE_DIR;
 }
 
+std::filesystem::path pythonExecutable()
+{
+    return HEADROOM_PYTHON_PATH;
+}
+
+ProcessResult runPython(const std::string &script, const std::vector<std::string> &arguments,
+                        int timeoutMs)
+{
+    QStringList args{"-c", QString::fromStdString(script)};
+    for (const auto &a : arguments)
+        args << QString::fromStdString(a);
+    QProcess process;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("HF_HUB_OFFLINE", "1");
+    env.insert("TRANSFORMERS_OFFLINE", "1");
+    process.setProcessEnvironment(env);
+    process.start(QString::fromStdString(pythonExecutable().string()), args);
+    ProcessResult result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = "timed out";
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput().toStdString();
+    result.err = process.readAllStandardError().toStdString();
+    return result;
+}
+
 TempDir::TempDir()
 {
     std::random_device rd;

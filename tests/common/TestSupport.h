@@ -14,6 +14,10 @@ namespace headroom::test {
 std::filesystem::path fixtureDir();
 std::filesystem::path sourceDir();
 
+// The Python of the reference environment (the venv scripts/setup.sh made),
+// for interop tests that ask the reference stack to read what we wrote.
+std::filesystem::path pythonExecutable();
+
 // A fresh empty folder under the system temp dir, removed at destruction.
 class TempDir
 {
@@ -38,6 +42,10 @@ struct ProcessResult
 // `environment` entries ("NAME=value") are added to the inherited environment.
 ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs = 300000,
                      const std::vector<std::string> &environment = {});
+
+// Runs `python -c script args...` in the reference environment, offline.
+ProcessResult runPython(const std::string &script, const std::vector<std::string> &arguments,
+                        int timeoutMs = 300000);
 
 std::string readText(const std::filesystem::path &file);
 

@@ -1,0 +1,183 @@
+// LoRA interchange with Hugging Face PEFT: an adapter PEFT saved loads here
+// and gives PEFT's logits (unmerged and merged); the adapter we save holds the
+// same tensors under the same names, and PEFT itself loads it and gives the
+// same logits. Covers Llama (q/v/down_proj) and GPT-2 Conv1D (all-linear,
+// fan_in_fan_out, rsLoRA). Fresh adapters start as exact no-ops (B = 0).
+#include "common/Error.h"
+#include "common/TensorFixtures.h"
+#include "common/TestSupport.h"
+#include "io/JsonFile.h"
+#include "io/ModelSource.h"
+#include "lora/PeftAdapter.h"
+#include "model/ModelLoader.h"
+
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace headroom;
+
+namespace {
+
+std::unique_ptr<model::CausalLM> loadBase(const std::filesystem::path &folder)
+{
+    return model::loadModel({io::ModelSource::Kind::HfFolder, folder / "base", {}}, {});
+}
+
+at::Tensor logitsOf(model::CausalLM &lm, const at::Tensor &ids)
+{
+    at::InferenceMode guard;
+    return lm.forward(ids);
+}
+
+int adapterCount(model::CausalLM &lm)
+{
+    int count = 0;
+    for (const auto &linear : lm.adaptableLinears())
+        count += *linear.lora ? 1 : 0;
+    return count;
+}
+
+} // namespace
+
+class TestLoraPeft : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void peftAdapterGivesPeftLogits_data()
+    {
+        QTest::addColumn<QString>("arch");
+        QTest::addColumn<int>("adapters");
+        QTest::newRow("llama q/v/down") << "llama" << 6;
+        QTest::newRow("gpt2 all-linear") << "gpt2" << 8;
+    }
+
+    void peftAdapterGivesPeftLogits()
+    {
+        QFETCH(QString, arch);
+        QFETCH(int, adapters);
+        const auto folder = test::fixtureDir() / "lora" / arch.toStdString();
+        auto expected = test::readSafetensors(folder / "expected.safetensors");
+        const auto &ids = expected.at("input_ids");
+
+        auto lm = loadBase(folder);
+        auto info = lora::loadPeftAdapter(*lm, folder / "adapter");
+        QCOMPARE(adapterCount(*lm), adapters);
+        const double unmerged =
+            test::maxAbsDifference(logitsOf(*lm, ids), expected.at("logits_lora"));
+        qInfo("%s: PEFT adapter, max |Δ| = %.3g", qPrintable(arch), unmerged);
+        QVERIFY(unmerged <= 1e-5);
+
+        // Saved again, the adapter holds PEFT's tensors under PEFT's names.
+        test::TempDir temp;
+        lora::savePeftAdapter(*lm, temp.path(), info);
+        auto ours = test::readSafetensors(temp / "adapter_model.safetensors");
+        auto theirs = test::readSafetensors(folder / "adapter" / "adapter_model.safetensors");
+        QCOMPARE(ours.size(), theirs.size());
+        for (const auto &[name, tensor] : theirs) {
+            QVERIFY2(ours.count(name), name.c_str());
+            QVERIFY2(at::equal(ours.at(name), tensor), name.c_str());
+        }
+        auto ourConfig = io::readJsonFile(temp / "adapter_config.json");
+        auto peftConfig = io::readJsonFile(folder / "adapter" / "adapter_config.json");
+        for (const char *key :
+             {"peft_type", "task_type", "r", "lora_alpha", "use_rslora", "fan_in_fan_out"})
+            QVERIFY2(ourConfig[key] == peftConfig[key], key);
+
+        // PEFT loads what we wrote and computes the same logits.
+        const char *script = R"(
+import sys, torch
+from transformers import AutoModelForCausalLM
+from peft import PeftModel
+from safetensors.torch import load_file
+base = AutoModelForCausalLM.from_pretrained(sys.argv[1], dtype=torch.float32)
+model = PeftModel.from_pretrained(base, sys.argv[2]).eval()
+expected = load_file(sys.argv[3])
+with torch.no_grad():
+    logits = model(expected["input_ids"]).logits.float()
+print(float((logits - expected["logits_lora"]).abs().max()))
+)";
+        auto result = test::runPython(script, {(folder / "base").string(), temp.path().string(),
+                                               (folder / "expected.safetensors").string()});
+        QVERIFY2(result.exitCode == 0, result.err.c_str());
+        const double peftDiff = std::stod(result.out);
+        qInfo("%s: PEFT on our adapter, max |Δ| = %.3g", qPrintable(arch), peftDiff);
+        QVERIFY(peftDiff <= 1e-5);
+
+        // Merging gives merge_and_unload's logits and leaves no adapter.
+        lora::mergeLora(*lm);
+        QCOMPARE(adapterCount(*lm), 0);
+        const double merged =
+            test::maxAbsDifference(logitsOf(*lm, ids), expected.at("logits_merged"));
+        qInfo("%s: merged, max |Δ| = %.3g", qPrintable(arch), merged);
+        QVERIFY(merged <= 1e-5);
+    }
+
+    void freshAdaptersAreNoOps()
+    {
+        const auto folder = test::fixtureDir() / "lora" / "llama";
+        auto expected = test::readSafetensors(folder / "expected.safetensors");
+        auto lm = loadBase(folder);
+        const auto before = logitsOf(*lm, expected.at("input_ids"));
+        auto names = lora::attachLora(*lm, {8, 16, 0.0, false}, {});
+        QCOMPARE(names.size(), size_t(14)); // 2 layers × 7 projections, LM head excluded
+        QVERIFY(at::equal(logitsOf(*lm, expected.at("input_ids")), before));
+        for (const auto &linear : lm->adaptableLinears()) {
+            const auto &adapter = **linear.lora;
+            QVERIFY(adapter.b.abs().max().item<float>() == 0.0f);
+            // kaiming_uniform_(a=√5): U(−1/√in, 1/√in).
+            QVERIFY(adapter.a.abs().max().item<double>() <= 1.0 / std::sqrt(double(linear.in)));
+            QVERIFY(adapter.a.abs().max().item<double>() > 0.5 / std::sqrt(double(linear.in)));
+            QCOMPARE(adapter.scaling, 2.0);
+        }
+    }
+
+    void targetMatchingAsPeft()
+    {
+        QVERIFY(lora::matchesTarget("model.layers.0.self_attn.q_proj", {"q_proj"}));
+        QVERIFY(lora::matchesTarget("model.layers.0.self_attn.q_proj", {"self_attn.q_proj"}));
+        QVERIFY(!lora::matchesTarget("model.layers.0.self_attn.q_proj", {"proj"}));
+        QVERIFY(lora::matchesTarget("model.layers.0.mlp.up_proj", {}));
+
+        auto lm = loadBase(test::fixtureDir() / "lora" / "llama");
+        try {
+            lora::attachLora(*lm, {}, {"q_proj", "query"});
+            QFAIL("an unknown target must be an error");
+        } catch (const headroom::Error &e) {
+            QVERIFY(std::string(e.what()).find("`query`") != std::string::npos);
+            QVERIFY(std::string(e.what()).find("q_proj") != std::string::npos);
+        }
+    }
+
+    void brokenAdapterFilesAreRefused()
+    {
+        const auto folder = test::fixtureDir() / "lora" / "llama";
+        test::TempDir temp;
+        std::filesystem::copy(folder / "adapter", temp.path(),
+                              std::filesystem::copy_options::recursive);
+        auto config = io::readJsonFile(temp / "adapter_config.json");
+        config["r"] = 5;
+        test::writeBytes(temp / "adapter_config.json", config.dump());
+        auto lm = loadBase(folder);
+        try {
+            lora::loadPeftAdapter(*lm, temp.path());
+            QFAIL("a rank that does not fit the tensors must be an error");
+        } catch (const headroom::Error &e) {
+            QVERIFY2(std::string(e.what()).find("adapter_model.safetensors") != std::string::npos,
+                     e.what());
+        }
+        config["r"] = 4;
+        config["use_dora"] = true;
+        test::writeBytes(temp / "adapter_config.json", config.dump());
+        try {
+            lora::loadPeftAdapter(*lm, temp.path());
+            QFAIL("DoRA must be refused");
+        } catch (const headroom::Error &e) {
+            QVERIFY2(std::string(e.what()).find("use_dora") != std::string::npos, e.what());
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestLoraPeft)
+#include "tst_lora_peft.moc"
