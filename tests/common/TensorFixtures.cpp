@@ -53,4 +53,10 @@ double maxAbsDifference(const at::Tensor &a, const at::Tensor &b)
     return (a.to(at::kFloat) - b.to(at::kFloat)).abs().max().item<double>();
 }
 
+double maxRelativeDifference(const at::Tensor &a, const at::Tensor &b)
+{
+    const double scale = std::max(b.abs().max().item<double>(), 1e-30);
+    return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>() / scale;
+}
+
 } // namespace headroom::test

@@ -15,4 +15,7 @@ std::map<std::string, at::Tensor> readSafetensors(const std::filesystem::path &f
 // Largest |a - b| as a double (both cast to fp32).
 double maxAbsDifference(const at::Tensor &a, const at::Tensor &b);
 
+// max |a − b| / max |b|, in double precision.
+double maxRelativeDifference(const at::Tensor &a, const at::Tensor &b);
+
 } // namespace headroom::test

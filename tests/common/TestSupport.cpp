@@ -29,18 +29,25 @@ std::filesystem::path pythonExecutable()
     return HEADROOM_PYTHON_PATH;
 }
 
-ProcessResult runPython(const std::string &script, const std::vector<std::string> &arguments,
-                        int timeoutMs)
+namespace {
+
+// Runs `program` with `arguments` and the inherited environment plus `extra`
+// ("NAME=value" entries); no shell involved.
+ProcessResult runProcess(const QString &program, const std::vector<std::string> &arguments,
+                         const std::vector<std::string> &extra, int timeoutMs)
 {
-    QStringList args{"-c", QString::fromStdString(script)};
+    QStringList args;
     for (const auto &a : arguments)
         args << QString::fromStdString(a);
     QProcess process;
     auto env = QProcessEnvironment::systemEnvironment();
-    env.insert("HF_HUB_OFFLINE", "1");
-    env.insert("TRANSFORMERS_OFFLINE", "1");
+    for (const auto &entry : extra) {
+        const auto eq = entry.find('=');
+        env.insert(QString::fromStdString(entry.substr(0, eq)),
+                   QString::fromStdString(entry.substr(eq + 1)));
+    }
     process.setProcessEnvironment(env);
-    process.start(QString::fromStdString(pythonExecutable().string()), args);
+    process.start(program, args);
     ProcessResult result;
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
@@ -52,6 +59,17 @@ ProcessResult runPython(const std::string &script, const std::vector<std::string
     result.out = process.readAllStandardOutput().toStdString();
     result.err = process.readAllStandardError().toStdString();
     return result;
+}
+
+} // namespace
+
+ProcessResult runPython(const std::string &script, const std::vector<std::string> &arguments,
+                        int timeoutMs)
+{
+    std::vector<std::string> args{"-c", script};
+    args.insert(args.end(), arguments.begin(), arguments.end());
+    return runProcess(QString::fromStdString(pythonExecutable().string()), args,
+                      {"HF_HUB_OFFLINE=1", "TRANSFORMERS_OFFLINE=1"}, timeoutMs);
 }
 
 TempDir::TempDir()
@@ -71,31 +89,7 @@ TempDir::~TempDir()
 ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs,
                      const std::vector<std::string> &environment)
 {
-    QStringList args;
-    for (const auto &a : arguments)
-        args << QString::fromStdString(a);
-    QProcess process;
-    if (!environment.empty()) {
-        auto env = QProcessEnvironment::systemEnvironment();
-        for (const auto &entry : environment) {
-            const auto eq = entry.find('=');
-            env.insert(QString::fromStdString(entry.substr(0, eq)),
-                       QString::fromStdString(entry.substr(eq + 1)));
-        }
-        process.setProcessEnvironment(env);
-    }
-    process.start(QString::fromUtf8(HEADROOM_CLI_PATH), args);
-    ProcessResult result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = "timed out";
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput().toStdString();
-    result.err = process.readAllStandardError().toStdString();
-    return result;
+    return runProcess(QString::fromUtf8(HEADROOM_CLI_PATH), arguments, environment, timeoutMs);
 }
 
 std::string readText(const std::filesystem::path &file)

@@ -6,6 +6,7 @@
 // embeddings. A counting CPU allocator measures the activation bytes the
 // blocks leave alive after the forward, with and without checkpointing.
 // Does not check GPU RNG (needs a device) or speed.
+#include "common/TensorFixtures.h"
 #include "common/TestSupport.h"
 #include "memory/CountingAllocator.h"
 #include "model/Gpt2Model.h"
@@ -32,12 +33,6 @@ namespace {
 memory::CountingAllocator *counter()
 {
     return &memory::CountingAllocator::installForCpu();
-}
-
-double relativeError(const at::Tensor &a, const at::Tensor &b)
-{
-    const double scale = std::max(b.abs().max().item<double>(), 1e-30);
-    return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>() / scale;
 }
 
 at::Tensor &weight(model::CausalLM &lm, const std::string &name)
@@ -168,11 +163,11 @@ double worstError(const Result &a, const Result &b)
 {
     double worst = std::abs(a.loss - b.loss) / std::abs(b.loss);
     if (b.inputGrad.defined())
-        worst = std::max(worst, relativeError(a.inputGrad, b.inputGrad));
+        worst = std::max(worst, test::maxRelativeDifference(a.inputGrad, b.inputGrad));
     for (size_t i = 0; i < b.weightGrads.size(); ++i) {
         if (!b.weightGrads[i].defined() || !a.weightGrads[i].defined())
             return b.weightGrads[i].defined() == a.weightGrads[i].defined() ? worst : 1.0;
-        worst = std::max(worst, relativeError(a.weightGrads[i], b.weightGrads[i]));
+        worst = std::max(worst, test::maxRelativeDifference(a.weightGrads[i], b.weightGrads[i]));
     }
     return worst;
 }

@@ -6,6 +6,7 @@
 // does not; and a counting CPU allocator shows the peak of forward + backward
 // stays far below the B·T·V·4 bytes of full fp32 logits (trap 7). Does not
 // compare against Python: fullCausalLmLoss is the transformers formula.
+#include "common/TensorFixtures.h"
 #include "common/TestSupport.h"
 #include "memory/CountingAllocator.h"
 #include "model/ModelLoader.h"
@@ -27,13 +28,6 @@ namespace {
 memory::CountingAllocator *counter()
 {
     return &memory::CountingAllocator::installForCpu();
-}
-
-// max |a - b| / max |b|
-double relativeError(const at::Tensor &a, const at::Tensor &b)
-{
-    const double scale = std::max(b.abs().max().item<double>(), 1e-30);
-    return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>() / scale;
 }
 
 std::unique_ptr<model::CausalLM> loadFixture(const std::string &name)
@@ -95,7 +89,8 @@ private slots:
         auto manual = -(at::log_softmax(logits, -1).index({0, 0, 5}) +
                         at::log_softmax(logits, -1).index({0, 2, 7}) +
                         at::log_softmax(logits, -1).index({1, 2, 9}));
-        QVERIFY(relativeError(train::fullCausalLmLoss(logits, labels).sum, manual) < 1e-6);
+        QVERIFY(test::maxRelativeDifference(train::fullCausalLmLoss(logits, labels).sum, manual) <
+                1e-6);
     }
 
     void matchesFullLogits_data()
@@ -145,12 +140,12 @@ private slots:
             auto loss = train::chunkedCausalLmLoss(hc, labels, head, {w}, {chunk});
             QCOMPARE(loss.targetTokens, n);
             QCOMPARE(loss.sum.scalar_type(), at::kFloat);
-            const double valueError = relativeError(loss.sum, reference.sum);
+            const double valueError = test::maxRelativeDifference(loss.sum, reference.sum);
             (loss.sum * upstream).backward();
-            const double hiddenError = relativeError(hc.grad(), refHidden);
+            const double hiddenError = test::maxRelativeDifference(hc.grad(), refHidden);
             double headError = 0.0;
             if (trainableHead) {
-                headError = relativeError(w.grad(), refHead);
+                headError = test::maxRelativeDifference(w.grad(), refHead);
                 w.mutable_grad() = at::Tensor();
             } else {
                 QVERIFY(!w.grad().defined());
@@ -236,8 +231,8 @@ private slots:
         QVERIFY(std::abs(accumulatedLoss - bigLoss.item<double>()) <=
                 1e-5 * std::abs(bigLoss.item<double>()));
         for (size_t i = 0; i < trainable.size(); ++i) {
-            const double exact = relativeError(accumulated[i], large[i]);
-            const double wrong = relativeError(naive[i], large[i]);
+            const double exact = test::maxRelativeDifference(accumulated[i], large[i]);
+            const double wrong = test::maxRelativeDifference(naive[i], large[i]);
             qInfo("%s: relative error accumulated %.2e, per-micro-batch mean %.2e",
                   trainable[i].c_str(), exact, wrong);
             QVERIFY(exact < 1e-5);
