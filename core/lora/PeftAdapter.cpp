@@ -6,6 +6,7 @@
 #include "io/JsonFile.h"
 #include "io/SafetensorsFile.h"
 #include "io/SafetensorsWriter.h"
+#include "model/TensorDType.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -21,35 +22,6 @@ std::string lastComponent(const std::string &path)
 {
     const auto dot = path.rfind('.');
     return dot == std::string::npos ? path : path.substr(dot + 1);
-}
-
-io::DType fileDType(at::ScalarType type)
-{
-    switch (type) {
-    case at::kFloat:
-        return io::DType::F32;
-    case at::kBFloat16:
-        return io::DType::BF16;
-    case at::kHalf:
-        return io::DType::F16;
-    default:
-        throw Error("LoRA adapter: dtype " + std::string(c10::toString(type)) + " cannot be saved");
-    }
-}
-
-at::ScalarType tensorType(io::DType type, const std::string &where)
-{
-    switch (type) {
-    case io::DType::F32:
-        return at::kFloat;
-    case io::DType::BF16:
-        return at::kBFloat16;
-    case io::DType::F16:
-        return at::kHalf;
-    default:
-        throw Error(where + ": LoRA weights must be F32, BF16 or F16, found " +
-                    std::string(io::dtypeName(type)));
-    }
 }
 
 } // namespace
@@ -120,8 +92,8 @@ void savePeftAdapter(model::CausalLM &model, const std::filesystem::path &folder
              {std::pair{".lora_A.weight", adapter->a}, std::pair{".lora_B.weight", adapter->b}}) {
             auto cpu = tensor.detach().to(at::kCPU).contiguous();
             keepAlive.push_back(cpu);
-            writer.add(kPrefix + linear.name + suffix, fileDType(cpu.scalar_type()),
-                       cpu.sizes().vec(),
+            writer.add(kPrefix + linear.name + suffix,
+                       model::fileDTypeOf(cpu.scalar_type(), folder.string()), cpu.sizes().vec(),
                        std::span(static_cast<const std::byte *>(cpu.data_ptr()), cpu.nbytes()));
         }
     }
@@ -242,11 +214,14 @@ PeftAdapterInfo loadPeftAdapter(model::CausalLM &model, const std::filesystem::p
             throw Error(weightsPath.string() + ": tensor `" + name +
                         "` has the wrong shape for r = " + std::to_string(info.settings.r) +
                         " on `" + path + "`");
-        auto value =
-            at::from_blob(const_cast<std::byte *>(tensor.bytes.data()), tensor.shape,
-                          at::TensorOptions().dtype(tensorType(tensor.dtype, weightsPath.string())))
-                .to(at::kFloat, /*non_blocking=*/false, /*copy=*/true); // own the bytes; PEFT
-                                                                        // upcasts to fp32
+        const auto type = model::scalarTypeOf(tensor.dtype, weightsPath.string());
+        if (!at::isFloatingType(type))
+            throw Error(weightsPath.string() + ": tensor `" + name + "` must hold floats, found " +
+                        std::string(io::dtypeName(tensor.dtype)));
+        // Own the bytes (the file closes), in fp32 as PEFT upcasts half-precision adapters.
+        auto value = at::from_blob(const_cast<std::byte *>(tensor.bytes.data()), tensor.shape,
+                                   at::TensorOptions().dtype(type))
+                         .to(at::kFloat, /*non_blocking=*/false, /*copy=*/true);
         (isA ? found[path].first : found[path].second) = value;
     }
     if (found.empty())

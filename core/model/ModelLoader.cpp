@@ -7,6 +7,7 @@
 #include "io/GgufFile.h"
 #include "io/GgufToHf.h"
 #include "io/HfModelFolder.h"
+#include "model/TensorDType.h"
 
 #include <ATen/Context.h>
 #include <ATen/detail/CUDAHooksInterface.h>
@@ -28,35 +29,6 @@ std::string shapeText(at::IntArrayRef shape)
         text << (i ? ", " : "") << shape[i];
     text << "]";
     return text.str();
-}
-
-at::ScalarType scalarType(io::DType dtype, const std::string &where)
-{
-    switch (dtype) {
-    case io::DType::F32:
-        return at::kFloat;
-    case io::DType::F16:
-        return at::kHalf;
-    case io::DType::BF16:
-        return at::kBFloat16;
-    case io::DType::F64:
-        return at::kDouble;
-    case io::DType::I8:
-        return at::kChar;
-    case io::DType::U8:
-        return at::kByte;
-    case io::DType::I16:
-        return at::kShort;
-    case io::DType::I32:
-        return at::kInt;
-    case io::DType::I64:
-        return at::kLong;
-    case io::DType::BOOL:
-        return at::kBool;
-    default:
-        throw Error(where + ": dtype " + std::string(io::dtypeName(dtype)) +
-                    " cannot be used as a weight");
-    }
 }
 
 // Fills the model's slots from (name -> tensor) pairs delivered one by one.
@@ -152,7 +124,8 @@ void loadSafetensorsWeights(const io::HfModelFolder &folder, CausalLM &model,
             continue;
         }
         const auto &info = *entry.info;
-        auto type = scalarType(info.dtype, entry.file->path().string() + ": tensor `" + name + "`");
+        auto type =
+            scalarTypeOf(info.dtype, entry.file->path().string() + ": tensor `" + name + "`");
         // Borrow the mapped bytes; fill() copies them into the compute dtype.
         auto view = at::from_blob(const_cast<std::byte *>(info.bytes.data()), info.shape,
                                   at::TensorOptions().dtype(type));
