@@ -1,8 +1,6 @@
 // JSON Lines reader; see JsonlReader.h.
 #include "data/JsonlReader.h"
 
-#include <cstring>
-
 namespace headroom::data {
 
 std::string jsonParseMessage(const std::exception &e, size_t columnOffset)
@@ -20,38 +18,29 @@ std::string jsonParseMessage(const std::exception &e, size_t columnOffset)
 
 void readJsonl(std::string_view text, RecordSet &out, size_t maxLineBytes)
 {
-    text = withoutBom(text);
-    size_t line = 0;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        ++line;
-        const void *nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-        const size_t end =
-            nl ? static_cast<size_t>(static_cast<const char *>(nl) - text.data()) : text.size();
-        std::string_view row = text.substr(pos, end - pos);
-        pos = end + 1;
-        if (row.size() > maxLineBytes) {
-            out.addMalformed(line, "line is " + humanBytes(row.size()) + ", longer than the " +
-                                       humanBytes(maxLineBytes) + " limit");
-            continue;
-        }
-        if (!row.empty() && row.back() == '\r')
-            row.remove_suffix(1);
-        if (row.find_first_not_of(" \t") == std::string_view::npos)
-            continue;
-        nlohmann::json value;
-        try {
-            value = nlohmann::json::parse(row.begin(), row.end());
-        } catch (const std::exception &e) {
-            out.addMalformed(line, jsonParseMessage(e));
-            continue;
-        }
-        if (!value.is_object()) {
-            out.addMalformed(line, std::string("expected a JSON object, got ") + value.type_name());
-            continue;
-        }
-        out.records.push_back({line, std::move(value)});
-    }
+    const auto tooLong = [&](size_t line, const std::string &message) {
+        out.addMalformed(line, message);
+    };
+    forEachLine(
+        text, maxLineBytes,
+        [&](size_t line, std::string_view row) {
+            if (row.find_first_not_of(" \t") == std::string_view::npos)
+                return;
+            nlohmann::json value;
+            try {
+                value = nlohmann::json::parse(row.begin(), row.end());
+            } catch (const std::exception &e) {
+                out.addMalformed(line, jsonParseMessage(e));
+                return;
+            }
+            if (!value.is_object()) {
+                out.addMalformed(line,
+                                 std::string("expected a JSON object, got ") + value.type_name());
+                return;
+            }
+            out.records.push_back({line, std::move(value)});
+        },
+        tooLong);
 }
 
 } // namespace headroom::data

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace headroom::data {
 
@@ -38,6 +39,31 @@ std::string humanBytes(size_t bytes)
     else
         std::snprintf(buf, sizeof buf, "%zu bytes", bytes);
     return buf;
+}
+
+void forEachLine(std::string_view text, size_t maxLineBytes,
+                 const std::function<void(size_t, std::string_view)> &onLine,
+                 const std::function<void(size_t, const std::string &)> &onTooLong)
+{
+    text = withoutBom(text);
+    size_t line = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        ++line;
+        const void *nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+        const size_t end =
+            nl ? static_cast<size_t>(static_cast<const char *>(nl) - text.data()) : text.size();
+        std::string_view row = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (row.size() > maxLineBytes) {
+            onTooLong(line, "line is " + humanBytes(row.size()) + ", longer than the " +
+                                humanBytes(maxLineBytes) + " limit");
+            continue;
+        }
+        if (!row.empty() && row.back() == '\r')
+            row.remove_suffix(1);
+        onLine(line, row);
+    }
 }
 
 } // namespace headroom::data

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -50,5 +51,13 @@ size_t countNewlines(std::string_view text);
 
 // "1.5 MiB"-style size for messages.
 std::string humanBytes(size_t bytes);
+
+// Splits `text` (BOM removed) at '\n' and calls `onLine(lineNumber, row)` with
+// the row's trailing '\r' removed, counting lines from 1. A row longer than
+// `maxLineBytes` goes to `onTooLong(lineNumber, message)` instead, before
+// anything is copied.
+void forEachLine(std::string_view text, size_t maxLineBytes,
+                 const std::function<void(size_t, std::string_view)> &onLine,
+                 const std::function<void(size_t, const std::string &)> &onTooLong);
 
 } // namespace headroom::data

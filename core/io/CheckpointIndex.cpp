@@ -115,11 +115,12 @@ CheckpointIndex CheckpointIndex::open(const fs::path &folder)
         std::string others;
         for (const auto &f : safetensorsFilesIn(folder))
             others += (others.empty() ? "" : ", ") + f.filename().string();
-        throwFileError(folder, "no model.safetensors and no model.safetensors.index.json" +
-                                   (others.empty() ? std::string()
-                                                   : " (found " + others +
-                                                         "; rename the file that holds the model to "
-                                                         "model.safetensors)"));
+        throwFileError(folder,
+                       "no model.safetensors and no model.safetensors.index.json" +
+                           (others.empty() ? std::string()
+                                           : " (found " + others +
+                                                 "; rename the file that holds the model to "
+                                                 "model.safetensors)"));
     }
     auto file = addFile(single);
     for (const auto &t : file->tensors())

@@ -1,7 +1,7 @@
 // The weights of a Hugging Face model folder: one `model.safetensors` or the
 // shards listed by `model.safetensors.index.json` (SPECS.md §5.3), the names
-// transformers loads; other *.safetensors files are never taken. Maps tensor names to (file, TensorInfo) and
-// keeps every mapping alive. Does not read pickle checkpoints (.bin).
+// transformers loads; other *.safetensors files are never taken. Maps tensor names to (file,
+// TensorInfo) and keeps every mapping alive. Does not read pickle checkpoints (.bin).
 #pragma once
 
 #include "io/SafetensorsFile.h"
