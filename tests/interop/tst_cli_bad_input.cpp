@@ -54,6 +54,17 @@ void expectRejected(const std::vector<std::string> &args, const std::vector<std:
     QVERIFY(result.err.starts_with("error: "));
 }
 
+// A copy of llama_basic whose model.safetensors is `header` + `data`, inspected.
+void expectWeightsRejected(const std::string &header, size_t dataBytes,
+                           const std::vector<std::string> &needles)
+{
+    test::TempDir temp;
+    auto folder = copyModel(temp, "llama_basic");
+    test::writeBytes(folder / "model.safetensors",
+                     safetensorsBytes(header, std::string(dataBytes, '\0')));
+    expectRejected({"inspect", folder.string()}, needles);
+}
+
 } // namespace
 
 class TestCliBadInput : public QObject
@@ -81,33 +92,21 @@ private slots:
 
     void overlappingOffsets()
     {
-        test::TempDir temp;
-        auto folder = copyModel(temp, "llama_basic");
         const std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                                    R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})";
-        test::writeBytes(folder / "model.safetensors",
-                         safetensorsBytes(header, std::string(12, '\0')));
-        expectRejected({"inspect", folder.string()}, {"model.safetensors"});
+        expectWeightsRejected(header, 12, {"model.safetensors"});
     }
 
     void offsetsOutOfRange()
     {
-        test::TempDir temp;
-        auto folder = copyModel(temp, "llama_basic");
         const std::string header = R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})";
-        test::writeBytes(folder / "model.safetensors",
-                         safetensorsBytes(header, std::string(8, '\0')));
-        expectRejected({"inspect", folder.string()}, {"model.safetensors", "`a`"});
+        expectWeightsRejected(header, 8, {"model.safetensors", "`a`"});
     }
 
     void sizeDisagreesWithShape()
     {
-        test::TempDir temp;
-        auto folder = copyModel(temp, "llama_basic");
         const std::string header = R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})";
-        test::writeBytes(folder / "model.safetensors",
-                         safetensorsBytes(header, std::string(8, '\0')));
-        expectRejected({"inspect", folder.string()}, {"model.safetensors", "`a`"});
+        expectWeightsRejected(header, 8, {"model.safetensors", "`a`"});
     }
 
     void wrongDtype()
