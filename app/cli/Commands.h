@@ -16,5 +16,6 @@ Runner addScoreCommand(CLI::App &app);
 Runner addGenerateCommand(CLI::App &app);
 Runner addDemoCommand(CLI::App &app);
 Runner addModelsCommand(CLI::App &app);
+Runner addTrainCommand(CLI::App &app);
 
 } // namespace headroom::cli

@@ -31,6 +31,7 @@ int main(int argc, char **argv)
     add(headroom::cli::addGenerateCommand);
     add(headroom::cli::addDemoCommand);
     add(headroom::cli::addModelsCommand);
+    add(headroom::cli::addTrainCommand);
 
     try {
         app.parse(argc, argv);

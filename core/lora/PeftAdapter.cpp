@@ -247,6 +247,9 @@ void mergeLora(model::CausalLM &model)
         auto &adapter = *linear.lora;
         if (!adapter)
             continue;
+        if (*linear.quantized)
+            throw Error(linear.name + ": cannot merge LoRA into a quantized base weight; "
+                                      "merge into the full-precision base instead");
         auto delta = adapter->deltaWeight(); // [out, in] fp32
         if (linear.fanInFanOut)
             delta = delta.t();

@@ -1,6 +1,7 @@
-// Exact tensor bytes on the CPU: a c10 allocator placed in front of LibTorch's
-// CPU allocator that counts live bytes and their peak. What the memory probe
-// and the tests measure with (DESIGN.md trap 8); CUDA has its own caching-
+// Exact tensor bytes on the CPU: a c10 allocator installed as LibTorch's CPU
+// allocator (64-byte aligned blocks from c10::alloc_cpu, as the default one)
+// that counts live bytes and their peak. What the memory probe and the tests
+// measure with (DESIGN.md trap 8); CUDA has its own caching-
 // allocator statistics. Counts tensor storage only, not the process's RSS.
 #pragma once
 
@@ -26,12 +27,12 @@ public:
 
     c10::DataPtr allocate(size_t bytes) override;
     void copy_data(void *dest, const void *src, std::size_t count) const override;
+    c10::DeleterFnPtr raw_deleter() const override;
 
 private:
-    explicit CountingAllocator(c10::Allocator *base) : m_base(base) {}
-    static void release(void *context);
+    CountingAllocator() = default;
+    static void release(void *data);
 
-    c10::Allocator *m_base;
     std::atomic<int64_t> m_live{0};
     std::atomic<int64_t> m_peak{0};
 };

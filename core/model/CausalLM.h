@@ -8,11 +8,13 @@
 #include "model/Attention.h"
 #include "model/KvCache.h"
 #include "model/ModelConfig.h"
+#include "quant/QuantizedLinear.h"
 
 #include <ATen/ATen.h>
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,9 +34,15 @@ struct AdaptableLinear
     std::string name;         // module path, e.g. model.layers.0.self_attn.q_proj
     int64_t in = 0, out = 0;  // features
     bool fanInFanOut = false; // GPT-2 Conv1D: weight stored [in, out]
-    at::Tensor *weight;
+    at::Tensor *weight;       // undefined once the base is quantized
     std::shared_ptr<lora::LoraAdapter> *lora;
+    std::optional<quant::QuantizedWeight> *quantized; // [out, in] even for Conv1D
 };
+
+// Runs one decoder block `block` (x [B, T, H] -> [B, T, H]) on x. The
+// trainer's gradient checkpointing wraps every block through this hook.
+using BlockFn = std::function<at::Tensor(const at::Tensor &)>;
+using BlockRunner = std::function<at::Tensor(const BlockFn &block, const at::Tensor &x)>;
 
 class CausalLM
 {
@@ -72,6 +80,15 @@ public:
     // Called after all slots were filled (ties embeddings, moves caches).
     virtual void finishLoading() {}
 
+    // The slot name of the weight logits() multiplies by: lm_head.weight, or
+    // the token embedding when tied. What the chunked loss must differentiate
+    // in full fine-tuning.
+    virtual std::string lmHeadWeightName() const = 0;
+
+    // Every decoder block of forwardHidden then runs as runner(block, x);
+    // an empty runner calls the block directly.
+    void setBlockRunner(BlockRunner runner) { m_blockRunner = std::move(runner); }
+
     void setAttentionKernel(AttentionKernel kernel) { m_attention = kernel; }
     AttentionKernel attentionKernel() const { return m_attention; }
 
@@ -82,8 +99,14 @@ public:
 
 protected:
     explicit CausalLM(ModelConfig config) : m_config(std::move(config)) {}
+    at::Tensor runBlock(const BlockFn &block, const at::Tensor &x) const
+    {
+        return m_blockRunner ? m_blockRunner(block, x) : block(x);
+    }
+
     ModelConfig m_config;
     AttentionKernel m_attention = AttentionKernel::Sdpa;
+    BlockRunner m_blockRunner;
 };
 
 // An empty (unfilled) model of the architecture named by config.modelType.

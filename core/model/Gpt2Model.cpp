@@ -10,6 +10,10 @@ namespace headroom::model {
 
 at::Tensor Conv1D::forward(const at::Tensor &x) const
 {
+    if (quantized) {
+        auto y = quant::quantizedLinear(x, *quantized, bias);
+        return lora ? lora->addTo(y, x) : y;
+    }
     auto sizes = x.sizes().vec();
     sizes.back() = weight.size(1);
     auto y = at::addmm(bias, x.reshape({-1, x.size(-1)}), weight).view(sizes);
@@ -31,8 +35,10 @@ at::Tensor Gpt2Model::forwardHidden(const at::Tensor &ids, KvCache *cache)
         at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
     auto x =
         at::embedding(m_tokenEmbed, ids) + at::embedding(m_positionEmbed, positions); // [B, T, H]
+    // Captured by value: a checkpointing runner calls the block again in backward.
     for (int64_t i = 0; i < static_cast<int64_t>(m_layers.size()); ++i)
-        x = block(i, x, cache, past);
+        x = runBlock(
+            [this, i, cache, past](const at::Tensor &in) { return block(i, in, cache, past); }, x);
     if (cache)
         cache->advance(tokens);
     return layerNorm(x, m_lnFWeight, m_lnFBias, m_config.normEps);
@@ -68,6 +74,11 @@ at::Tensor Gpt2Model::block(int64_t index, const at::Tensor &x, KvCache *cache, 
     auto mlp =
         layer.proj.forward(at::gelu(layer.fc.forward(m), "tanh")); // gelu_new = tanh approximation
     return residual + mlp;
+}
+
+std::string Gpt2Model::lmHeadWeightName() const
+{
+    return m_config.tieWordEmbeddings ? "transformer.wte.weight" : "lm_head.weight";
 }
 
 at::Tensor Gpt2Model::logits(const at::Tensor &hidden)
@@ -111,11 +122,14 @@ std::vector<AdaptableLinear> Gpt2Model::adaptableLinears()
     for (size_t i = 0; i < m_layers.size(); ++i) {
         auto &layer = m_layers[i];
         const std::string p = "transformer.h." + std::to_string(i) + ".";
-        linears.push_back({p + "attn.c_attn", h, 3 * h, true, &layer.qkv.weight, &layer.qkv.lora});
-        linears.push_back(
-            {p + "attn.c_proj", h, h, true, &layer.attnOut.weight, &layer.attnOut.lora});
-        linears.push_back({p + "mlp.c_fc", h, inter, true, &layer.fc.weight, &layer.fc.lora});
-        linears.push_back({p + "mlp.c_proj", inter, h, true, &layer.proj.weight, &layer.proj.lora});
+        linears.push_back({p + "attn.c_attn", h, 3 * h, true, &layer.qkv.weight, &layer.qkv.lora,
+                           &layer.qkv.quantized});
+        linears.push_back({p + "attn.c_proj", h, h, true, &layer.attnOut.weight,
+                           &layer.attnOut.lora, &layer.attnOut.quantized});
+        linears.push_back({p + "mlp.c_fc", h, inter, true, &layer.fc.weight, &layer.fc.lora,
+                           &layer.fc.quantized});
+        linears.push_back({p + "mlp.c_proj", inter, h, true, &layer.proj.weight, &layer.proj.lora,
+                           &layer.proj.quantized});
     }
     return linears;
 }

@@ -11,8 +11,11 @@ namespace headroom::model {
 // whose A [r, in] and B [out, r] are ordinary Linear layouts, as in PEFT).
 struct Conv1D
 {
-    at::Tensor weight; // [in, out]
+    at::Tensor weight; // [in, out]; undefined when quantized
     at::Tensor bias;   // [out]
+    // A frozen quantized base, stored as a Linear's [out, in] (as bnb does
+    // when transformers replaces Conv1D with Linear4bit).
+    std::optional<quant::QuantizedWeight> quantized;
     std::shared_ptr<lora::LoraAdapter> lora;
 
     at::Tensor forward(const at::Tensor &x) const;
@@ -39,6 +42,7 @@ public:
     bool isIgnorableWeight(const std::string &name) const override;
     std::string canonicalWeightName(const std::string &name) const override;
     std::vector<AdaptableLinear> adaptableLinears() override;
+    std::string lmHeadWeightName() const override;
 
     std::vector<Gpt2Layer> &layers() { return m_layers; }
     at::Tensor block(int64_t index, const at::Tensor &x, KvCache *cache, int64_t pastLength);

@@ -4,24 +4,30 @@
 #pragma once
 
 #include "lora/LoraAdapter.h"
+#include "quant/QuantizedLinear.h"
 
 #include <ATen/ATen.h>
 
 #include <memory>
+#include <optional>
 
 namespace headroom::model {
 
 // y = x Wᵀ + b (+ the LoRA update when an adapter is attached).
-// weight [out, in] (nn.Linear layout); bias [out] or undefined.
+// weight [out, in] (nn.Linear layout); bias [out] or undefined. A frozen base
+// quantized for training (QLoRA) lives in `quantized` ([out, in] once
+// dequantized) and `weight` is then undefined: only the packed bytes stay.
 struct Linear
 {
     at::Tensor weight;
     at::Tensor bias;
+    std::optional<quant::QuantizedWeight> quantized;
     std::shared_ptr<lora::LoraAdapter> lora;
 
     at::Tensor forward(const at::Tensor &x) const
     {
-        auto y = at::linear(x, weight, bias);
+        auto y =
+            quantized ? quant::quantizedLinear(x, *quantized, bias) : at::linear(x, weight, bias);
         return lora ? lora->addTo(y, x) : y;
     }
 };

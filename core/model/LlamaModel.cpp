@@ -18,8 +18,11 @@ at::Tensor LlamaModel::forwardHidden(const at::Tensor &ids, KvCache *cache)
     auto positions =
         at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
     auto [cos, sin] = m_rotary.cosSin(positions, x.scalar_type()); // [T, D]
+    // Captured by value: a checkpointing runner calls the block again in backward.
     for (int64_t i = 0; i < static_cast<int64_t>(m_layers.size()); ++i)
-        x = block(i, x, cos, sin, cache, past);
+        x = runBlock([this, i, cos, sin, cache,
+                      past](const at::Tensor &in) { return block(i, in, cos, sin, cache, past); },
+                     x);
     if (cache)
         cache->advance(tokens);
     return rmsNorm(x, m_norm, m_config.normEps);
@@ -62,6 +65,11 @@ at::Tensor LlamaModel::block(int64_t index, const at::Tensor &x, const at::Tenso
     auto mlp =
         layer.down.forward(at::silu(layer.gate.forward(m)) * layer.up.forward(m)); // [B, T, H]
     return residual + mlp;
+}
+
+std::string LlamaModel::lmHeadWeightName() const
+{
+    return m_config.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
 }
 
 at::Tensor LlamaModel::logits(const at::Tensor &hidden)
@@ -117,13 +125,20 @@ std::vector<AdaptableLinear> LlamaModel::adaptableLinears()
     for (size_t i = 0; i < m_layers.size(); ++i) {
         auto &l = m_layers[i];
         const std::string p = "model.layers." + std::to_string(i) + ".";
-        linears.push_back({p + "self_attn.q_proj", h, qOut, false, &l.q.weight, &l.q.lora});
-        linears.push_back({p + "self_attn.k_proj", h, kvOut, false, &l.k.weight, &l.k.lora});
-        linears.push_back({p + "self_attn.v_proj", h, kvOut, false, &l.v.weight, &l.v.lora});
-        linears.push_back({p + "self_attn.o_proj", qOut, h, false, &l.o.weight, &l.o.lora});
-        linears.push_back({p + "mlp.gate_proj", h, inter, false, &l.gate.weight, &l.gate.lora});
-        linears.push_back({p + "mlp.up_proj", h, inter, false, &l.up.weight, &l.up.lora});
-        linears.push_back({p + "mlp.down_proj", inter, h, false, &l.down.weight, &l.down.lora});
+        linears.push_back(
+            {p + "self_attn.q_proj", h, qOut, false, &l.q.weight, &l.q.lora, &l.q.quantized});
+        linears.push_back(
+            {p + "self_attn.k_proj", h, kvOut, false, &l.k.weight, &l.k.lora, &l.k.quantized});
+        linears.push_back(
+            {p + "self_attn.v_proj", h, kvOut, false, &l.v.weight, &l.v.lora, &l.v.quantized});
+        linears.push_back(
+            {p + "self_attn.o_proj", qOut, h, false, &l.o.weight, &l.o.lora, &l.o.quantized});
+        linears.push_back({p + "mlp.gate_proj", h, inter, false, &l.gate.weight, &l.gate.lora,
+                           &l.gate.quantized});
+        linears.push_back(
+            {p + "mlp.up_proj", h, inter, false, &l.up.weight, &l.up.lora, &l.up.quantized});
+        linears.push_back({p + "mlp.down_proj", inter, h, false, &l.down.weight, &l.down.lora,
+                           &l.down.quantized});
     }
     return linears;
 }

@@ -27,6 +27,7 @@ public:
     std::vector<WeightSlot> weightSlots() override;
     bool isIgnorableWeight(const std::string &name) const override;
     std::vector<AdaptableLinear> adaptableLinears() override;
+    std::string lmHeadWeightName() const override;
 
     std::vector<LlamaLayer> &layers() { return m_layers; }
 

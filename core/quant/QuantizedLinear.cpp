@@ -72,13 +72,19 @@ int64_t quantizedBytes(const QuantizedWeight &weight)
     return std::visit([](const auto &w) { return w.bytes(); }, weight);
 }
 
-at::Tensor QuantizedLinear::forward(const at::Tensor &x) const
+at::Tensor quantizedLinear(const at::Tensor &x, const QuantizedWeight &weight,
+                           const at::Tensor &bias)
 {
     // An undefined tensor cannot be an autograd input: no bias is nullopt.
     std::optional<at::Tensor> b;
     if (bias.defined())
         b = bias;
     return QuantizedLinearFunction::apply(x, b, weight);
+}
+
+at::Tensor QuantizedLinear::forward(const at::Tensor &x) const
+{
+    return quantizedLinear(x, weight, bias);
 }
 
 int64_t QuantizedLinear::bytes() const

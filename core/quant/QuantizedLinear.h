@@ -24,6 +24,11 @@ at::Tensor dequantize(const QuantizedWeight &weight, at::ScalarType dtype);
 // Bytes of the packed weight and its constants.
 int64_t quantizedBytes(const QuantizedWeight &weight);
 
+// x [..., in] -> [..., out] = x Wᵀ + b over a quantized W; differentiable
+// with respect to x and bias only. bias [out] or undefined.
+at::Tensor quantizedLinear(const at::Tensor &x, const QuantizedWeight &weight,
+                           const at::Tensor &bias = {});
+
 struct QuantizedLinear
 {
     QuantizedWeight weight; // frozen, [out, in] once dequantized

@@ -1,0 +1,171 @@
+// `headroom-cli train`: runs a TrainConfig (or resumes a run) with the same
+// Trainer the GUI uses. With --json, stdout carries only JSON lines (one per
+// optimizer step, one per evaluation, a last "finished" line); messages go to
+// stderr. Exit codes: 0 finished, 2 bad config or data (nothing written),
+// 3 training failed (the last checkpoint is kept), 130 stopped by Ctrl-C
+// after saving a checkpoint.
+#include "Commands.h"
+#include "train/MetricsJson.h"
+#include "train/Trainer.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace headroom::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void onInterrupt(int)
+{
+    g_interrupted = 1;
+}
+
+std::string mebibytes(int64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f MiB", static_cast<double>(bytes) / (1 << 20));
+    return text;
+}
+
+class CliObserver final : public train::TrainObserver
+{
+public:
+    explicit CliObserver(bool json) : m_json(json) {}
+
+    void onLog(train::LogLevel level, const std::string &text) override
+    {
+        std::cerr << (level == train::LogLevel::Warning ? "warning: " : "") << text << "\n";
+    }
+
+    void onStep(const train::StepMetrics &s) override
+    {
+        if (m_json) {
+            std::cout << train::toJson(s).dump() << std::endl;
+            return;
+        }
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "step %lld/%lld  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s  peak %s%s\n",
+                      static_cast<long long>(s.step), static_cast<long long>(s.totalSteps), s.loss,
+                      s.learningRate, s.gradNorm, s.tokensPerSecond,
+                      mebibytes(s.memory.peak).c_str(),
+                      s.skipped ? "  (skipped: fp16 overflow)" : "");
+        std::cout << line << std::flush;
+    }
+
+    void onEval(const train::EvalMetrics &e) override
+    {
+        if (m_json)
+            std::cout << train::toJson(e).dump() << std::endl;
+        else
+            std::cout << "eval at step " << e.step << ": loss " << e.loss << std::endl;
+    }
+
+    void onCheckpoint(int64_t step, const std::filesystem::path &folder) override
+    {
+        std::cerr << "checkpoint at step " << step << ": " << folder.string() << "\n";
+    }
+
+    void onFinished(const train::RunSummary &r) override
+    {
+        if (m_json) {
+            std::cout << nlohmann::json{{"event", "finished"},
+                                        {"steps", r.steps},
+                                        {"stopped", r.stopped},
+                                        {"output_dir", r.outputDir.string()},
+                                        {"checkpoint", r.lastCheckpoint.string()}}
+                             .dump()
+                      << std::endl;
+        } else {
+            std::cout << (r.stopped ? "stopped" : "finished") << " after " << r.steps << " of "
+                      << r.totalSteps << " steps; run folder " << r.outputDir.string() << std::endl;
+        }
+    }
+
+private:
+    bool m_json;
+};
+
+struct TrainOptions
+{
+    std::string config;
+    std::string resume;
+    bool json = false;
+};
+
+int runTrain(const TrainOptions &options)
+{
+    CliObserver observer(options.json);
+    std::unique_ptr<train::Trainer> trainer;
+    if (!options.resume.empty())
+        trainer = train::Trainer::resume(options.resume, &observer);
+    else
+        trainer =
+            std::make_unique<train::Trainer>(train::readTrainConfig(options.config), &observer);
+    const auto &setup = trainer->setup();
+    std::cerr << "model: " << setup.modelDescription << " on " << setup.device << "\n"
+              << "trainable: " << setup.trainableParameters << " parameters\n"
+              << "data: " << setup.datasetSummary << "\n"
+              << "steps: " << setup.totalSteps
+              << (setup.startStep > 0
+                      ? " (resuming after step " + std::to_string(setup.startStep) + ")"
+                      : std::string())
+              << "\n";
+
+    // Ctrl-C asks for a stop; the trainer finishes the micro-step and saves.
+    std::stop_source stop;
+    std::atomic<bool> done{false};
+    auto previous = std::signal(SIGINT, onInterrupt);
+    std::thread watcher([&] {
+        while (!done) {
+            if (g_interrupted) {
+                stop.request_stop();
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    });
+    int code = 0;
+    try {
+        auto summary = trainer->run(observer, stop.get_token());
+        code = summary.stopped ? 130 : 0;
+    } catch (const train::TrainingError &e) {
+        std::cerr << "error: training failed: " << e.what() << "\n";
+        code = 3;
+    }
+    done = true;
+    watcher.join();
+    std::signal(SIGINT, previous);
+    return code;
+}
+
+} // namespace
+
+Runner addTrainCommand(CLI::App &app)
+{
+    auto options = std::make_shared<TrainOptions>();
+    auto *cmd = app.add_subcommand(
+        "train", "Fine-tune a model as a run config describes, or resume a run.\n"
+                 "Exit 0 finished, 2 bad config or data (nothing written), 3 training failed "
+                 "(last checkpoint kept), 130 stopped by Ctrl-C (checkpoint saved).");
+    auto *config = cmd->add_option("--config", options->config, "Run config (JSON)");
+    auto *resume = cmd->add_option("--resume", options->resume,
+                                   "Run folder to continue from its last checkpoint");
+    config->excludes(resume);
+    resume->excludes(config);
+    cmd->add_flag("--json", options->json, "One JSON line per step on stdout");
+    cmd->callback([cmd] {
+        if (cmd->count("--config") + cmd->count("--resume") != 1)
+            throw CLI::RequiredError("--config or --resume");
+    });
+    return [options] { return runTrain(*options); };
+}
+
+} // namespace headroom::cli

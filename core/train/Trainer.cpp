@@ -1,0 +1,283 @@
+// The training loop: micro-batches with the chunked loss, gradients
+// accumulated into fp32 masters and normalised by the step's target tokens
+// (trap 3), loss scaling for fp16, NaN/Inf detection, clipping, the LR
+// schedule, the optimizer step, per-stage memory, evaluation and checkpoints.
+#include "train/Trainer.h"
+
+#include "common/AtomicFile.h"
+#include "lora/PeftAdapter.h"
+#include "train/ChunkedLoss.h"
+#include "train/LrSchedule.h"
+#include "train/MetricsJson.h"
+#include "train/TrainCheckpoint.h"
+#include "train/TrainingSession.h"
+
+#include <ATen/core/grad_mode.h>
+#include <c10/util/Exception.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace headroom::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string formatNumber(double value)
+{
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+// metrics.jsonl keeps the lines of steps up to `stepsDone` (a resumed run
+// drops what the interrupted process logged after its last checkpoint).
+void trimMetrics(const fs::path &file, int64_t stepsDone)
+{
+    std::ifstream in(file);
+    if (!in)
+        return;
+    std::string kept, line;
+    while (std::getline(in, line)) {
+        auto json = nlohmann::json::parse(line, nullptr, false);
+        if (!json.is_discarded() && json.value("step", int64_t{0}) <= stepsDone)
+            kept += line + "\n";
+    }
+    writeFileAtomically(file, kept);
+}
+
+LmHead headOf(model::CausalLM &model)
+{
+    return [&model](const at::Tensor &hidden) { return model.logits(hidden); };
+}
+
+struct StepOutcome
+{
+    bool interrupted = false; // the stop token fired between micro-steps
+    StepMetrics metrics;
+};
+
+StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
+{
+    StepOutcome out;
+    auto &m = out.metrics;
+    const auto start = Clock::now();
+    s.probe->resetPeak();
+
+    std::vector<MicroBatch> batches;
+    int64_t targets = 0;
+    for (int64_t i = 0; i < s.config.gradAccumSteps; ++i) {
+        batches.push_back(s.data->trainBatch(s.microBatchesDone() + i, s.padId, s.device));
+        targets += batches.back().targetTokens;
+        m.tokens += batches.back().tokens;
+    }
+    m.targetTokens = targets;
+    const auto head = headOf(*s.model);
+    double lossSum = 0;
+    for (auto &batch : batches) {
+        if (stop.stop_requested()) {
+            s.params.zeroGradients();
+            out.interrupted = true;
+            return out;
+        }
+        if (batch.targetTokens == 0)
+            continue;
+        auto hidden = s.model->forwardHidden(batch.ids); // [B, T, H]
+        auto loss = chunkedCausalLmLoss(hidden, batch.labels, head, s.headTensors);
+        m.memory.forward = s.probe->allocated();
+        lossSum += loss.sum.item<double>();
+        // Σ over the step's tokens / all of its targets: the large-batch mean (trap 3).
+        (loss.sum * (s.scaler.scale() / static_cast<double>(targets))).backward();
+        hidden = at::Tensor();
+        s.params.accumulateIntoMasters();
+        m.memory.backward = s.probe->allocated();
+        batch = MicroBatch(); // free the ids
+    }
+
+    if (s.scaler.enabled())
+        s.params.unscaleGradients(s.scaler.scale());
+    m.loss = targets > 0 ? lossSum / static_cast<double>(targets) : 0.0;
+    m.gradNorm = s.params.gradientNorm();
+    m.lossScale = s.scaler.scale();
+    const bool finite = std::isfinite(m.loss) && std::isfinite(m.gradNorm);
+    const int64_t stepNumber = s.stepsDone + 1;
+    if (!finite && s.scaler.enabled() && s.scaler.scale() > LossScaler::kMinScale) {
+        // fp16 overflow: skip the update, back off the scale (GradScaler).
+        m.skipped = true;
+        s.scaler.update(false);
+    } else if (!finite) {
+        s.params.zeroGradients();
+        throw TrainingError(
+            "step " + std::to_string(stepNumber) + ": the " +
+            (std::isfinite(m.loss) ? "gradient norm" : "loss") + " is " +
+            formatNumber(std::isfinite(m.loss) ? m.gradNorm : m.loss) +
+            "; training stopped (try a lower learning_rate, bf16 instead of fp16, or "
+            "max_grad_norm > 0); the last checkpoint is kept");
+    } else {
+        if (s.config.maxGradNorm > 0 && m.gradNorm > s.config.maxGradNorm)
+            s.params.scaleGradients(s.config.maxGradNorm / (m.gradNorm + 1e-6)); // clip_grad_norm_
+        LrScheduleSpec spec{s.config.lrSchedule, s.config.learningRate, s.config.warmupSteps,
+                            s.setup.totalSteps};
+        m.learningRate = learningRateAt(spec, s.stepsDone);
+        for (auto *optimizer : s.optimizers())
+            optimizer->step(m.learningRate);
+        s.params.copyMastersToModel();
+        s.scaler.update(true);
+    }
+    s.params.zeroGradients();
+
+    m.memory.load = s.loadBytes;
+    m.memory.optimizer = s.probe->allocated();
+    m.memory.peak = s.probe->peak();
+    m.memory.reserved = s.probe->reserved();
+    m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    m.tokensPerSecond = m.seconds > 0 ? static_cast<double>(m.tokens) / m.seconds : 0.0;
+    m.step = stepNumber;
+    m.totalSteps = s.setup.totalSteps;
+    return out;
+}
+
+EvalMetrics evaluate(TrainingSession &s)
+{
+    at::NoGradGuard noGrad;
+    if (s.config.lora.enabled)
+        lora::setLoraTraining(*s.model, false);
+    EvalMetrics eval;
+    double sum = 0;
+    const auto head = headOf(*s.model);
+    for (const auto &batch : s.data->validationBatches(s.padId, s.device)) {
+        if (batch.targetTokens == 0)
+            continue;
+        auto loss = chunkedCausalLmLoss(s.model->forwardHidden(batch.ids), batch.labels, head, {});
+        sum += loss.sum.item<double>();
+        eval.targetTokens += loss.targetTokens;
+    }
+    if (s.config.lora.enabled)
+        lora::setLoraTraining(*s.model, true);
+    eval.step = s.stepsDone;
+    eval.loss = eval.targetTokens > 0 ? sum / static_cast<double>(eval.targetTokens) : 0.0;
+    return eval;
+}
+
+} // namespace
+
+Trainer::Trainer(const TrainConfig &config, TrainObserver *setupLog)
+{
+    const fs::path out = config.outputDir;
+    if (fs::exists(out / "checkpoints"))
+        throw Error("output_dir `" + config.outputDir +
+                    "` already holds a run; continue it with --resume or choose another folder");
+    if (fs::exists(out) && !fs::is_directory(out))
+        throw Error("output_dir `" + config.outputDir + "` is a file, not a folder");
+    m = std::make_unique<TrainingSession>(config, setupLog);
+}
+
+Trainer::Trainer(std::unique_ptr<TrainingSession> session) : m(std::move(session)) {}
+
+Trainer::~Trainer() = default;
+
+std::unique_ptr<Trainer> Trainer::resume(const fs::path &runDir, TrainObserver *setupLog)
+{
+    const auto folder = latestCheckpoint(runDir);
+    auto config = readTrainConfig(folder / "run.json");
+    config.outputDir = runDir.string(); // the run folder may have moved
+    auto impl = std::make_unique<TrainingSession>(config, setupLog);
+    loadCheckpoint(*impl, folder);
+    return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
+}
+
+const TrainConfig &Trainer::config() const
+{
+    return m->config;
+}
+
+const TrainSetup &Trainer::setup() const
+{
+    return m->setup;
+}
+
+RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
+{
+    auto &s = *m;
+    const fs::path runDir = s.config.outputDir;
+    RunSummary summary;
+    summary.outputDir = runDir;
+    summary.totalSteps = s.setup.totalSteps;
+    std::ofstream metrics;
+    try {
+        fs::create_directories(runDir);
+        if (s.stepsDone == 0)
+            writeTrainConfig(s.config, runDir / "run.json");
+        trimMetrics(runDir / "metrics.jsonl", s.stepsDone);
+        metrics.open(runDir / "metrics.jsonl", std::ios::app);
+        if (!metrics)
+            throw Error((runDir / "metrics.jsonl").string() + ": cannot write");
+    } catch (const fs::filesystem_error &e) {
+        throw TrainingError(std::string("cannot create the run folder: ") + e.what());
+    }
+
+    auto checkpoint = [&] {
+        s.lastCheckpoint = saveCheckpoint(s, runDir);
+        observer.onCheckpoint(s.stepsDone, s.lastCheckpoint);
+    };
+    int64_t savedAt = s.stepsDone > 0 ? s.stepsDone : -1, evaluatedAt = -1;
+    auto runEval = [&] {
+        auto eval = evaluate(s);
+        s.lastEvalLoss = eval.loss;
+        evaluatedAt = s.stepsDone;
+        metrics << toJson(eval).dump() << "\n" << std::flush;
+        observer.onEval(eval);
+    };
+
+    try {
+        while (s.stepsDone < s.setup.totalSteps) {
+            if (stop.stop_requested()) {
+                summary.stopped = true;
+                break;
+            }
+            auto outcome = trainStep(s, stop);
+            if (outcome.interrupted) {
+                summary.stopped = true;
+                break;
+            }
+            ++s.stepsDone;
+            outcome.metrics.epoch = static_cast<double>(s.microBatchesDone()) /
+                                    static_cast<double>(s.setup.microBatchesPerEpoch);
+            s.lastLoss = outcome.metrics.loss;
+            metrics << toJson(outcome.metrics).dump() << "\n" << std::flush;
+            observer.onStep(outcome.metrics);
+            if (s.config.evalEvery > 0 && s.stepsDone % s.config.evalEvery == 0 &&
+                s.data->hasValidation())
+                runEval();
+            if (s.config.saveEvery > 0 && s.stepsDone % s.config.saveEvery == 0) {
+                checkpoint();
+                savedAt = s.stepsDone;
+            }
+        }
+        if (!summary.stopped && s.data->hasValidation() && evaluatedAt != s.stepsDone)
+            runEval();
+        if (savedAt != s.stepsDone)
+            checkpoint();
+    } catch (const TrainingError &) {
+        throw;
+    } catch (const c10::Error &e) {
+        throw TrainingError("step " + std::to_string(s.stepsDone + 1) + ": " +
+                            e.what_without_backtrace() + "; the last checkpoint is kept");
+    } catch (const fs::filesystem_error &e) {
+        throw TrainingError(std::string("writing a checkpoint failed: ") + e.what());
+    }
+
+    summary.steps = s.stepsDone;
+    summary.lastCheckpoint = s.lastCheckpoint;
+    summary.lastLoss = s.lastLoss;
+    summary.lastEvalLoss = s.lastEvalLoss;
+    observer.onFinished(summary);
+    return summary;
+}
+
+} // namespace headroom::train

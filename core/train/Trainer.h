@@ -1,0 +1,74 @@
+// The training engine's facade: one run of a TrainConfig, from loading the
+// model and the dataset to the last checkpoint. Plain C++ (pimpl), so the GUI
+// includes it without LibTorch. Knows nothing of threads: run() reports
+// through a TrainObserver and checks the stop token between micro-steps.
+//
+// Construction loads and checks everything (config, model, tokenizer,
+// dataset, LoRA targets, device) and writes nothing, so bad input fails
+// before any file exists. run() creates the output folder:
+//   run.json, metrics.jsonl (one JSON object per step / evaluation),
+//   checkpoints/step-NNNNNNNN/ {run.json, state.json, adapter/ (LoRA) or
+//   trainable.safetensors (full), optimizer.safetensors, rng.safetensors},
+//   checkpoints/latest (name of the newest complete checkpoint).
+#pragma once
+
+#include "common/Error.h"
+#include "train/TrainConfig.h"
+#include "train/TrainObserver.h"
+
+#include <filesystem>
+#include <memory>
+#include <stop_token>
+#include <string>
+
+namespace headroom::train {
+
+struct TrainingSession; // the run's tensors and counters (internal)
+
+// A failure while training (NaN/Inf loss, out of memory, a write error), as
+// opposed to bad input: the CLI exits 3 and the last checkpoint is kept.
+class TrainingError : public Error
+{
+public:
+    using Error::Error;
+};
+
+// What the setup found, for the CLI's first lines and the GUI's run panel.
+struct TrainSetup
+{
+    std::string device;           // "cpu", "cuda:0"
+    std::string modelDescription; // "llama, 30 layers, hidden 576, 134.5 M parameters"
+    int64_t parameters = 0;
+    int64_t trainableParameters = 0;
+    int64_t quantizedModules = 0;
+    std::string datasetSummary; // data::DatasetSummary::text()
+    int64_t microBatchesPerEpoch = 0;
+    int64_t totalSteps = 0;
+    int64_t startStep = 0; // > 0 when resumed
+};
+
+class Trainer
+{
+public:
+    // Throws TrainConfigError / Error for bad config, model or data.
+    explicit Trainer(const TrainConfig &config, TrainObserver *setupLog = nullptr);
+    // Continues the run in `runDir` from checkpoints/latest with its saved config.
+    static std::unique_ptr<Trainer> resume(const std::filesystem::path &runDir,
+                                           TrainObserver *setupLog = nullptr);
+    ~Trainer();
+    Trainer(const Trainer &) = delete;
+    Trainer &operator=(const Trainer &) = delete;
+
+    const TrainConfig &config() const;
+    const TrainSetup &setup() const;
+
+    // Trains to the end (or until `stop`), saving checkpoints. Throws
+    // TrainingError when training fails; checkpoints already written stay.
+    RunSummary run(TrainObserver &observer, std::stop_token stop = {});
+
+private:
+    explicit Trainer(std::unique_ptr<TrainingSession> session);
+    std::unique_ptr<TrainingSession> m;
+};
+
+} // namespace headroom::train
