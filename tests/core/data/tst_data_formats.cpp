@@ -1,9 +1,12 @@
 // Record layouts: auto-detection and its reason, mixed and unknown layouts
 // as errors listing the keys found, explicit format names, and the
 // conversion of each layout to an Example (alpaca rendering, ShareGPT role
-// mapping, field errors). Inputs are built here, no tokenizer needed.
+// mapping, field errors). Inputs are built here, no tokenizer needed, except
+// the committed demo dataset (resources/demo), read as the app reads it.
 #include "common/Error.h"
+#include "common/TestSupport.h"
 #include "data/DatasetFormat.h"
+#include "data/DatasetReader.h"
 #include "data/Example.h"
 
 #include <QtTest>
@@ -181,6 +184,31 @@ private slots:
         QCOMPARE(
             exampleError({{"prompt", "p"}, {"completion", nullptr}}, DatasetFormat::Completion),
             std::string("missing field `completion`"));
+    }
+
+    // resources/demo/demo-dataset.jsonl (make_demo_dataset.py) is what a new
+    // user trains on first: every line must parse, the layout must be
+    // detected as alpaca from all records, and every record must become a
+    // user/assistant conversation.
+    void demoDatasetIsAlpaca()
+    {
+        const auto file = headroom::test::sourceDir() / "resources" / "demo" / "demo-dataset.jsonl";
+        const RecordSet set = readRecords(file);
+        QCOMPARE(set.fileType, std::string("JSON Lines"));
+        QVERIFY2(set.malformed.empty(),
+                 qPrintable(QString("line %1: %2")
+                                .arg(set.malformed.empty() ? 0 : set.malformed.front().line)
+                                .arg(QString::fromStdString(
+                                    set.malformed.empty() ? "" : set.malformed.front().reason))));
+        QVERIFY2(set.records.size() >= 300, qPrintable(QString::number(set.records.size())));
+        const Detection d = detectFormat(set, set.records.size(), 1.0);
+        QCOMPARE(d.format, DatasetFormat::Alpaca);
+        for (const auto &r : set.records) {
+            const Example e = toExample(r.value, DatasetFormat::Alpaca);
+            QCOMPARE(e.kind, Example::Kind::Conversation);
+            QCOMPARE(e.messages.size(), size_t(2));
+            QVERIFY(!e.messages[0].content.empty() && !e.messages[1].content.empty());
+        }
     }
 };
 
