@@ -17,5 +17,6 @@ Runner addGenerateCommand(CLI::App &app);
 Runner addDemoCommand(CLI::App &app);
 Runner addModelsCommand(CLI::App &app);
 Runner addTrainCommand(CLI::App &app);
+Runner addExportCommand(CLI::App &app);
 
 } // namespace headroom::cli

@@ -3,6 +3,7 @@
 // produced. Temperature 0 is greedy decoding.
 #include "CliSupport.h"
 #include "Commands.h"
+#include "lora/PeftAdapter.h"
 #include "model/Generation.h"
 
 #include <iostream>
@@ -22,6 +23,7 @@ struct GenerateOptions
     double topP = 1.0;
     uint64_t seed = 0;
     ComputeOptions compute;
+    std::optional<std::string> adapter; // PEFT adapter folder
     bool json = false;
     bool chat = false;
     std::optional<std::string> chatFormat;
@@ -33,6 +35,8 @@ int runGenerate(const GenerateOptions &options)
     auto tokenizer = loadTokenizerFor(source);
     auto lm = loadModelFor(source, options.compute.dtype, options.compute.attention,
                            options.compute.device);
+    if (options.adapter)
+        lora::loadPeftAdapter(*lm, *options.adapter);
     auto prompt = promptIds(tokenizer, options.prompt, options.chat || options.chatFormat,
                             options.chatFormat);
     model::SamplingOptions sampling;
@@ -88,6 +92,9 @@ Runner addGenerateCommand(CLI::App &app)
         ->check(CLI::Range(1e-9, 1.0));
     cmd->add_option("--seed", options->seed, "Seed of the sampler");
     options->compute.addTo(*cmd);
+    cmd->add_option("--adapter", options->adapter,
+                    "PEFT LoRA adapter folder to apply (adapter_config.json + "
+                    "adapter_model.safetensors)");
     cmd->add_flag("--chat", options->chat,
                   "Send the prompt as a user turn in the model's chat format");
     cmd->add_option("--chat-format", options->chatFormat,

@@ -1,9 +1,10 @@
-// `headroom-cli score MODEL (--text T | --file F) [--dtype D] [--logits-out F] [--json]`:
-// mean negative log-likelihood per predicted token over all input lines.
+// `headroom-cli score MODEL (--text T | --file F) [--dtype D] [--adapter DIR] [--logits-out F]
+// [--json]`: mean negative log-likelihood per predicted token over all input lines.
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
 #include "io/SafetensorsWriter.h"
+#include "lora/PeftAdapter.h"
 #include "model/Scoring.h"
 
 #include <iomanip>
@@ -19,6 +20,7 @@ struct ScoreOptions
     std::string model;
     std::optional<std::string> text, file;
     ComputeOptions compute;
+    std::optional<std::string> adapter; // PEFT adapter folder
     std::optional<std::string> logitsOut;
     bool json = false;
 };
@@ -42,6 +44,8 @@ int runScore(const ScoreOptions &options)
     auto tokenizer = loadTokenizerFor(source);
     auto lm = loadModelFor(source, options.compute.dtype, options.compute.attention,
                            options.compute.device);
+    if (options.adapter)
+        lora::loadPeftAdapter(*lm, *options.adapter);
     double sumNll = 0;
     int64_t predicted = 0;
     bool first = true;
@@ -78,6 +82,9 @@ Runner addScoreCommand(CLI::App &app)
     auto *text = cmd->add_option("--text", options->text, "Text to score");
     cmd->add_option("--file", options->file, "File with one input per line")->excludes(text);
     options->compute.addTo(*cmd);
+    cmd->add_option("--adapter", options->adapter,
+                    "PEFT LoRA adapter folder to apply (adapter_config.json + "
+                    "adapter_model.safetensors)");
     cmd->add_option("--logits-out", options->logitsOut,
                     "Write input_ids (int64 [T]) and logits (fp32 [T, V]) of the first line to "
                     "this .safetensors file");

@@ -32,6 +32,7 @@ int main(int argc, char **argv)
     add(headroom::cli::addDemoCommand);
     add(headroom::cli::addModelsCommand);
     add(headroom::cli::addTrainCommand);
+    add(headroom::cli::addExportCommand);
 
     try {
         app.parse(argc, argv);

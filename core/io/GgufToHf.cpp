@@ -336,6 +336,35 @@ tok::GgufVocab vocabFromGguf(const GgufFile &file)
     return v;
 }
 
+std::vector<HfTensorInfo> listHfTensors(const GgufFile &file)
+{
+    const auto family = requireFamily(file);
+    const std::string arch = file.architecture();
+    const bool skipOutput = file.findTensor("output.weight") && outputRepeatsEmbedding(file);
+    std::vector<HfTensorInfo> list;
+    for (const auto &t : file.tensors()) {
+        if (t.name == "rope_freqs.weight" || (skipOutput && t.name == "output.weight"))
+            continue;
+        auto name = hfTensorName(arch, t.name);
+        if (!name)
+            throwFileError(file.path(), "tensor `" + t.name +
+                                            "` has no Hugging Face equivalent for architecture `" +
+                                            arch + "`");
+        HfTensorInfo info{std::move(*name), t.shape(), &t, false};
+        if (family == Family::Gpt2 && info.shape.size() == 2 && t.name.ends_with(".weight") &&
+            (t.name.find(".attn_qkv.") != std::string::npos ||
+             t.name.find(".attn_output.") != std::string::npos ||
+             t.name.find(".ffn_up.") != std::string::npos ||
+             t.name.find(".ffn_down.") != std::string::npos)) {
+            // Conv1D stores [in, out]; the converter transposed it to [out, in].
+            info.shape = {info.shape[1], info.shape[0]};
+            info.transposed = true;
+        }
+        list.push_back(std::move(info));
+    }
+    return list;
+}
+
 void forEachHfTensor(const GgufFile &file, const std::function<void(HfTensor &&)> &callback)
 {
     const auto family = requireFamily(file);
@@ -345,17 +374,10 @@ void forEachHfTensor(const GgufFile &file, const std::function<void(HfTensor &&)
     const int64_t kvHeads = family == Family::Llama
                                 ? file.getInt(arch + ".attention.head_count_kv").value_or(heads)
                                 : 0;
-    const bool skipOutput = file.findTensor("output.weight") && outputRepeatsEmbedding(file);
-    for (const auto &t : file.tensors()) {
-        if (t.name == "rope_freqs.weight" || (skipOutput && t.name == "output.weight"))
-            continue;
-        auto name = hfTensorName(arch, t.name);
-        if (!name)
-            throwFileError(file.path(), "tensor `" + t.name +
-                                            "` has no Hugging Face equivalent for architecture `" +
-                                            arch + "`");
+    for (auto &info : listHfTensors(file)) {
+        const auto &t = *info.source;
         HfTensor out;
-        out.name = std::move(*name);
+        out.name = std::move(info.name);
         out.shape = t.shape();
         out.data = dequantize(file, t);
         const int64_t rows = out.shape.empty() ? 1 : out.shape[0];
@@ -371,19 +393,15 @@ void forEachHfTensor(const GgufFile &file, const std::function<void(HfTensor &&)
         } catch (const Error &e) {
             throwFileError(file.path(), "tensor `" + t.name + "`: " + e.what());
         }
-        if (family == Family::Gpt2 && out.shape.size() == 2 && t.name.ends_with(".weight") &&
-            (t.name.find(".attn_qkv.") != std::string::npos ||
-             t.name.find(".attn_output.") != std::string::npos ||
-             t.name.find(".ffn_up.") != std::string::npos ||
-             t.name.find(".ffn_down.") != std::string::npos)) {
-            // Conv1D stores [in, out]; the converter transposed it to [out, in].
+        if (info.transposed) {
+            // Conv1D: back to the Hugging Face layout [in, out].
             const int64_t r = out.shape[0], cols = out.shape[1];
             std::vector<float> transposed(out.data.size());
             for (int64_t i = 0; i < r; ++i)
                 for (int64_t j = 0; j < cols; ++j)
                     transposed[j * r + i] = out.data[i * cols + j];
             out.data = std::move(transposed);
-            out.shape = {cols, r};
+            out.shape = std::move(info.shape);
         }
         callback(std::move(out));
     }

@@ -47,6 +47,18 @@ struct HfTensor
     std::vector<float> data;    // row-major
 };
 
+// Name and shape (Hugging Face layout) of every tensor forEachHfTensor will
+// produce, in the same order, without reading any tensor data: lets a writer
+// plan output files before converting anything.
+struct HfTensorInfo
+{
+    std::string name;
+    std::vector<int64_t> shape;
+    const GgufTensorInfo *source = nullptr; // owned by the GgufFile
+    bool transposed = false;                // GPT-2 Conv1D: stored [out, in], named [in, out]
+};
+std::vector<HfTensorInfo> listHfTensors(const GgufFile &file);
+
 // Dequantizes, renames and un-permutes one tensor at a time, in file order,
 // so a loader never holds more than one float32 copy. Skips tensors with no
 // Hugging Face equivalent, and `output.weight` when it merely repeats the

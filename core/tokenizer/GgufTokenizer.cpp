@@ -11,6 +11,7 @@
 // add_bos_token, from `pre` as llama.cpp does. Deliberately only "gpt2"
 // (byte-level BPE) and "llama" (SentencePiece BPE) vocabularies.
 #include "tokenizer/ByteLevel.h"
+#include "tokenizer/GgufSplits.h"
 #include "tokenizer/Tokenizer.h"
 #include "tokenizer/Utf8.h"
 
@@ -44,21 +45,9 @@ constexpr const char *kGpt4oSplit =
 // for these, the GPT-2 ByteLevel pre-tokenizer for every other `pre`.
 PreTokenizer transformersPreTokenizer(const std::string &pre)
 {
-    static const std::unordered_map<std::string, const char *> splits = {
-        {"llama3", kLlama3Split},       {"llama-v3", kLlama3Split},
-        {"llama-bpe", kLlama3Split},    {"falcon3", kLlama3Split},
-        {"falcon-h1", kLlama3Split},    {"pixtral", kLlama3Split},
-        {"midm-2.0", kLlama3Split},     {"lfm2", kLlama3Split},
-        {"jina-v5-nano", kLlama3Split}, {"dbrx", kLlama3Split},
-        {"smaug-bpe", kLlama3Split},    {"tekken", kTekkenSplit},
-        {"qwen2", kQwen2Split},         {"deepseek-r1-qwen", kQwen2Split},
-        {"kormo", kQwen2Split},         {"f2llmv2", kQwen2Split},
-        {"megrez", kQwen2Split},        {"gpt-4o", kGpt4oSplit},
-        {"llama4", kGpt4oSplit},        {"kanana2", kGpt4oSplit},
-        {"talkie", kGpt4oSplit},        {"minimax-m2", kGpt4oSplit}};
     PreTokenizer p;
-    if (const auto it = splits.find(pre); it != splits.end()) {
-        p.append(PreTokenizer::splitRegex(it->second, SplitBehavior::Isolated));
+    if (const char *split = transformersGgufSplit(pre)) {
+        p.append(PreTokenizer::splitRegex(split, SplitBehavior::Isolated));
         p.append(PreTokenizer::byteLevel(false, false));
     } else {
         p.append(PreTokenizer::byteLevel(false, true));
@@ -218,6 +207,24 @@ std::optional<int32_t> checkedId(std::optional<int64_t> id, const GgufVocab &v, 
 }
 
 } // namespace
+
+const char *transformersGgufSplit(std::string_view pre)
+{
+    static const std::unordered_map<std::string_view, const char *> splits = {
+        {"llama3", kLlama3Split},       {"llama-v3", kLlama3Split},
+        {"llama-bpe", kLlama3Split},    {"falcon3", kLlama3Split},
+        {"falcon-h1", kLlama3Split},    {"pixtral", kLlama3Split},
+        {"midm-2.0", kLlama3Split},     {"lfm2", kLlama3Split},
+        {"jina-v5-nano", kLlama3Split}, {"dbrx", kLlama3Split},
+        {"smaug-bpe", kLlama3Split},    {"tekken", kTekkenSplit},
+        {"qwen2", kQwen2Split},         {"deepseek-r1-qwen", kQwen2Split},
+        {"kormo", kQwen2Split},         {"f2llmv2", kQwen2Split},
+        {"megrez", kQwen2Split},        {"gpt-4o", kGpt4oSplit},
+        {"llama4", kGpt4oSplit},        {"kanana2", kGpt4oSplit},
+        {"talkie", kGpt4oSplit},        {"minimax-m2", kGpt4oSplit}};
+    const auto it = splits.find(pre);
+    return it == splits.end() ? nullptr : it->second;
+}
 
 Tokenizer Tokenizer::fromGguf(const GgufVocab &v, GgufPreTokenization preTokenization)
 {
