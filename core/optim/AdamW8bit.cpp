@@ -1,5 +1,5 @@
-// Blockwise 8-bit AdamW; see AdamW8bit.h. One parameter at a time, every step
-// a whole-tensor ATen op over [blocks, 256] views (the tail block padded with
+// Blockwise 8-bit AdamW; see AdamW8bit.h. One parameter at a time, in chunks
+// of whole blocks, every step an ATen op over [blocks, 256] views (the tail block padded with
 // zeros, which change no absmax). tests/fixtures/gen_optim.py restates these
 // ops one for one in PyTorch, so the states agree bit for bit.
 #include "optim/AdamW8bit.h"
@@ -9,6 +9,7 @@
 
 #include <c10/core/GradMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -128,35 +129,57 @@ void AdamW8bit::step(double lr)
 }
 
 // SPECS §3.4, the CUDA blockwise kernel's order: moments, Adam step, then decay.
+// Runs over chunks of kChunkBlocks blocks so the fp32 temporaries (moments,
+// codes, the update) stay a few MiB however large the parameter: the 8-bit
+// states must also keep the optimizer step's peak low. Blocks are
+// independent, so chunking changes no value.
 void AdamW8bit::step8bit(const at::Tensor &p, const at::Tensor &grad, State &s, double lr)
 {
-    const auto &o = m_options;
+    constexpr int64_t kChunkBlocks = 1024;
     const int64_t n = p.numel();
-    const int64_t bs = o.blocksize;
+    const int64_t bs = m_options.blocksize;
     const int64_t blocks = s.absmax1.numel();
-    auto map1 = m_map1.to(p.device());
-    auto map2 = m_map2.to(p.device());
+    auto flatParam = p.detach().view(-1);
+    auto flatGrad = grad.reshape(-1);
+    auto codes1 = s.state1.view(-1), codes2 = s.state2.view(-1);
+    for (int64_t first = 0; first < blocks; first += kChunkBlocks) {
+        const int64_t last = std::min(blocks, first + kChunkBlocks);
+        const int64_t begin = first * bs, end = std::min(n, last * bs);
+        Chunk chunk{flatParam.slice(0, begin, end),  flatGrad.slice(0, begin, end),
+                    codes1.slice(0, begin, end),     codes2.slice(0, begin, end),
+                    s.absmax1.slice(0, first, last), s.absmax2.slice(0, first, last)};
+        step8bitChunk(chunk, s.step, lr);
+    }
+}
 
-    auto g = blocked(grad.reshape(-1), blocks, bs); // [blocks, bs]
+void AdamW8bit::step8bitChunk(Chunk &c, int64_t step, double lr)
+{
+    const auto &o = m_options;
+    const int64_t n = c.param.numel();
+    const int64_t bs = o.blocksize;
+    const int64_t blocks = c.absmax1.numel();
+    const auto &map1 = m_map1, &map2 = m_map2;
+
+    auto g = blocked(c.grad, blocks, bs); // [blocks, bs]
     auto bad = g.isfinite().logical_not();
     g = at::where(bad, 0.0, g);
-    auto m = dequantize(s.state1, s.absmax1, map1, bs).mul(o.beta1).add(g, 1.0 - o.beta1);
-    auto v = dequantize(s.state2, s.absmax2, map2, bs).mul(o.beta2).addcmul(g, g, 1.0 - o.beta2);
+    auto m = dequantize(c.codes1, c.absmax1, map1, bs).mul(o.beta1).add(g, 1.0 - o.beta1);
+    auto v = dequantize(c.codes2, c.absmax2, map2, bs).mul(o.beta2).addcmul(g, g, 1.0 - o.beta2);
     m = at::where(bad, 0.0, m);
     v = at::where(bad, 0.0, v);
 
-    const double c1 = 1.0 - std::pow(o.beta1, static_cast<double>(s.step));
-    const double c2 = std::sqrt(1.0 - std::pow(o.beta2, static_cast<double>(s.step)));
+    const double c1 = 1.0 - std::pow(o.beta1, static_cast<double>(step));
+    const double c2 = std::sqrt(1.0 - std::pow(o.beta2, static_cast<double>(step)));
     const double stepSize = -lr * c2 / c1;
-    auto old = blocked(p.detach().reshape(-1), blocks, bs);
+    auto old = blocked(c.param, blocks, bs);
     auto updated = old.add(m / (v.sqrt() + o.eps * c2), stepSize);
     if (o.weightDecay > 0.0)
         updated = updated.mul(1.0 - lr * o.weightDecay);
     updated = at::where(bad, old, updated);
-    p.detach().copy_(updated.reshape(-1).slice(0, 0, n).view(p.sizes()));
+    c.param.copy_(updated.reshape(-1).slice(0, 0, n));
 
-    quantize(m, map1, /*isSigned=*/true, s.state1, s.absmax1, n);
-    quantize(v, map2, /*isSigned=*/false, s.state2, s.absmax2, n);
+    quantize(m, map1, /*isSigned=*/true, c.codes1, c.absmax1, n);
+    quantize(v, map2, /*isSigned=*/false, c.codes2, c.absmax2, n);
 }
 
 // SPECS §3.4's 32-bit path (bnb's optimizer_update_32bit): decay first, then

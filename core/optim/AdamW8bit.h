@@ -72,7 +72,16 @@ private:
         at::Tensor absmax2;
     };
 
+    // Views of one run of whole blocks of a parameter and its state.
+    struct Chunk
+    {
+        at::Tensor param, grad;      // fp32 [len]
+        at::Tensor codes1, codes2;   // uint8 [len]
+        at::Tensor absmax1, absmax2; // fp32 [blocks of the chunk]
+    };
+
     void step8bit(const at::Tensor &p, const at::Tensor &grad, State &s, double lr);
+    void step8bitChunk(Chunk &chunk, int64_t step, double lr);
     void step32bit(const at::Tensor &p, const at::Tensor &grad, State &s, double lr);
 
     std::vector<at::Tensor> m_params;

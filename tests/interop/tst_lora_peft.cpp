@@ -1,8 +1,9 @@
 // LoRA interchange with Hugging Face PEFT: an adapter PEFT saved loads here
 // and gives PEFT's logits (unmerged and merged); the adapter we save holds the
 // same tensors under the same names, and PEFT itself loads it and gives the
-// same logits. Covers Llama (q/v/down_proj) and GPT-2 Conv1D (all-linear,
-// fan_in_fan_out, rsLoRA). Fresh adapters start as exact no-ops (B = 0).
+// same logits; gradients with and without LoRA dropout equal PEFT's. Covers Llama (q/v/down_proj)
+// and GPT-2 Conv1D (all-linear, fan_in_fan_out, rsLoRA). Fresh adapters start as exact no-ops (B =
+// 0).
 #include "common/Error.h"
 #include "common/TensorFixtures.h"
 #include "common/TestSupport.h"
@@ -10,6 +11,7 @@
 #include "io/ModelSource.h"
 #include "lora/PeftAdapter.h"
 #include "model/ModelLoader.h"
+#include "train/ChunkedLoss.h"
 
 #include <QtTest>
 
@@ -112,6 +114,62 @@ print(float((logits - expected["logits_lora"]).abs().max()))
             test::maxAbsDifference(logitsOf(*lm, ids), expected.at("logits_merged"));
         qInfo("%s: merged, max |Δ| = %.3g", qPrintable(arch), merged);
         QVERIFY(merged <= 1e-5);
+    }
+
+    // Gradients of the summed causal-LM loss with respect to every LoRA
+    // matrix equal PEFT's, with dropout off and on: the same generator seed
+    // and the same dropout placement (the LoRA input only, in module order)
+    // draw the same masks, so dropout placement is checked exactly too.
+    void gradientsMatchPeft_data()
+    {
+        QTest::addColumn<QString>("arch");
+        QTest::addColumn<double>("dropout");
+        for (const char *arch : {"llama", "gpt2"})
+            for (double p : {0.0, 0.25})
+                QTest::addRow("%s, dropout %.2f", arch, p) << QString(arch) << p;
+    }
+
+    void gradientsMatchPeft()
+    {
+        QFETCH(QString, arch);
+        QFETCH(double, dropout);
+        const auto folder = test::fixtureDir() / "lora" / arch.toStdString();
+        auto expected = test::readSafetensors(folder / "expected.safetensors");
+        const auto &ids = expected.at("input_ids"); // [2, T]
+
+        auto lm = loadBase(folder);
+        lora::loadPeftAdapter(*lm, folder / "adapter");
+        lora::setLoraTraining(*lm, true);
+        std::map<std::string, at::Tensor> params;
+        for (const auto &linear : lm->adaptableLinears())
+            if (auto &adapter = *linear.lora) {
+                adapter->dropout = dropout;
+                adapter->a.requires_grad_(true);
+                adapter->b.requires_grad_(true);
+                params["base_model.model." + linear.name + ".lora_A.weight"] = adapter->a;
+                params["base_model.model." + linear.name + ".lora_B.weight"] = adapter->b;
+            }
+        at::manual_seed(1234); // the fixture's DROPOUT_SEED
+        auto hidden = lm->forwardHidden(ids);
+        auto loss = train::chunkedCausalLmLoss(
+            hidden, ids, [&](const at::Tensor &h) { return lm->logits(h); }, {});
+        loss.sum.backward();
+
+        const std::string key = dropout == 0 ? "grad_p0.0." : "grad_p0.25.";
+        int compared = 0;
+        double worst = 0;
+        for (const auto &[name, param] : params) {
+            QVERIFY2(expected.count(key + name), (key + name).c_str());
+            const auto &theirs = expected.at(key + name);
+            const double scale = theirs.abs().max().item<double>();
+            worst = std::max(worst, test::maxAbsDifference(param.grad(), theirs) / scale);
+            ++compared;
+        }
+        qInfo("%s, dropout %.2f: %d LoRA gradients, max |Δ| / max |g| = %.3g", qPrintable(arch),
+              dropout, compared, worst);
+        QCOMPARE(compared, static_cast<int>(params.size()));
+        QVERIFY(compared > 0);
+        QVERIFY(worst <= 1e-5);
     }
 
     void freshAdaptersAreNoOps()
