@@ -31,8 +31,13 @@ std::vector<PackedSequence> packSamples(const std::vector<TokenizedSample> &samp
         if (out.empty() || out.back().ids.size() + s.ids.size() > maxSeqLen)
             out.emplace_back();
         PackedSequence &p = out.back();
+        const size_t start = p.ids.size();
         p.ids.insert(p.ids.end(), s.ids.begin(), s.ids.end());
         p.labels.insert(p.labels.end(), s.labels.begin(), s.labels.end());
+        // A sample's first token is never a target: the previous sample's last
+        // token must not learn to predict it (transformers'
+        // DataCollatorWithFlattening does the same).
+        p.labels[start] = kIgnoreIndex;
         for (size_t i = 0; i < s.ids.size(); ++i)
             p.positionIds.push_back(static_cast<int32_t>(i));
         p.sequenceLengths.push_back(static_cast<int32_t>(s.ids.size()));

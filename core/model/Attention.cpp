@@ -23,13 +23,15 @@ const char *attentionKernelName(AttentionKernel kernel)
 
 namespace {
 
-// Boolean mask [T, S], true where query t (absolute position past + t) may
-// attend key s. Undefined when plain causal masking (or none) suffices.
+// Boolean mask [T, S] (packed rows: [B, 1, T, S]), true where query t
+// (absolute position past + t) may attend key s. Undefined when plain causal
+// masking (or none) suffices.
 at::Tensor buildMask(int64_t queries, int64_t keys, const AttentionOptions &options,
                      const at::Device &device)
 {
     const bool window = options.slidingWindow && keys > *options.slidingWindow;
-    if (options.pastLength == 0 && !window)
+    const bool packed = options.segments.defined();
+    if (options.pastLength == 0 && !window && !packed)
         return {};
     if (queries == 1 && !window)
         return {};
@@ -40,6 +42,11 @@ at::Tensor buildMask(int64_t queries, int64_t keys, const AttentionOptions &opti
     auto allowed = keyPos <= queryPos;
     if (window)
         allowed = allowed.logical_and(queryPos - keyPos < *options.slidingWindow);
+    if (packed) {
+        const auto &seg = options.segments;                            // [B, T]
+        auto same = seg.unsqueeze(2) == seg.unsqueeze(1);              // [B, T, T]
+        allowed = allowed.unsqueeze(0).logical_and(same).unsqueeze(1); // [B, 1, T, T]
+    }
     return allowed;
 }
 

@@ -25,6 +25,10 @@ struct AttentionOptions
     std::optional<int64_t> slidingWindow;
     bool softmaxInFp32 = true; // Llama family: softmax in fp32; GPT-2 eager: input dtype
     double dropout = 0.0;      // attention-probability dropout (training only)
+    // Packed rows: [B, T] int64 numbering the samples of each row; a token
+    // attends only to earlier tokens of its own sample. Undefined: one
+    // sequence per row. Training only (no KV cache).
+    at::Tensor segments;
 };
 
 // q [B, Hq, T, D], k/v [B, Hkv, S, D] with S = pastLength + T and Hq a

@@ -44,6 +44,14 @@ struct AdaptableLinear
 using BlockFn = std::function<at::Tensor(const at::Tensor &)>;
 using BlockRunner = std::function<at::Tensor(const BlockFn &block, const at::Tensor &x)>;
 
+// Several samples packed into each row: positions restart at 0 for every
+// sample and attention never crosses a sample boundary.
+struct PackedLayout
+{
+    at::Tensor positions; // [B, T] int64
+    at::Tensor segments;  // [B, T] int64, the sample number within the row
+};
+
 class CausalLM
 {
 public:
@@ -53,7 +61,9 @@ public:
 
     // ids [B, T] int64 -> final hidden states [B, T, H] (after the last norm).
     // With a cache, positions continue from cache->length() and it is advanced.
-    virtual at::Tensor forwardHidden(const at::Tensor &ids, KvCache *cache = nullptr) = 0;
+    // `packed` (training, no cache) gives per-row positions and sample boundaries.
+    virtual at::Tensor forwardHidden(const at::Tensor &ids, KvCache *cache = nullptr,
+                                     const PackedLayout *packed = nullptr) = 0;
 
     // hidden [..., H] -> logits [..., V] in the model's dtype.
     virtual at::Tensor logits(const at::Tensor &hidden) = 0;

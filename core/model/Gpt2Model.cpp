@@ -24,27 +24,34 @@ Gpt2Model::Gpt2Model(const ModelConfig &config)
     : CausalLM(config), m_layers(static_cast<size_t>(config.numLayers))
 {}
 
-at::Tensor Gpt2Model::forwardHidden(const at::Tensor &ids, KvCache *cache)
+at::Tensor Gpt2Model::forwardHidden(const at::Tensor &ids, KvCache *cache,
+                                    const PackedLayout *packed)
 {
+    if (packed && cache)
+        throw Error("packed rows cannot use a KV cache");
     const int64_t past = cache ? cache->length() : 0;
     const int64_t tokens = ids.size(1);
     if (past + tokens > m_config.maxPositions)
         throw Error("GPT-2 has learned positions for " + std::to_string(m_config.maxPositions) +
                     " tokens; the input needs " + std::to_string(past + tokens));
-    auto positions =
-        at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
+    auto positions = packed ? packed->positions
+                            : at::arange(past, past + tokens,
+                                         at::TensorOptions().dtype(at::kLong).device(ids.device()));
+    const at::Tensor segments = packed ? packed->segments : at::Tensor();
     auto x =
         at::embedding(m_tokenEmbed, ids) + at::embedding(m_positionEmbed, positions); // [B, T, H]
     // Captured by value: a checkpointing runner calls the block again in backward.
     for (int64_t i = 0; i < static_cast<int64_t>(m_layers.size()); ++i)
-        x = runBlock(
-            [this, i, cache, past](const at::Tensor &in) { return block(i, in, cache, past); }, x);
+        x = runBlock([this, i, cache, past, segments](
+                         const at::Tensor &in) { return block(i, in, cache, past, segments); },
+                     x);
     if (cache)
         cache->advance(tokens);
     return layerNorm(x, m_lnFWeight, m_lnFBias, m_config.normEps);
 }
 
-at::Tensor Gpt2Model::block(int64_t index, const at::Tensor &x, KvCache *cache, int64_t pastLength)
+at::Tensor Gpt2Model::block(int64_t index, const at::Tensor &x, KvCache *cache, int64_t pastLength,
+                            const at::Tensor &segments)
 {
     const auto &layer = m_layers[static_cast<size_t>(index)];
     const int64_t batch = x.size(0), tokens = x.size(1), heads = m_config.numHeads,
@@ -66,6 +73,7 @@ at::Tensor Gpt2Model::block(int64_t index, const at::Tensor &x, KvCache *cache, 
         options.scale /= static_cast<double>(index + 1);
     options.pastLength = pastLength;
     options.softmaxInFp32 = false; // GPT-2's eager softmax runs in the activation dtype
+    options.segments = segments;
     auto attended =
         causalAttention(q, k, v, options).transpose(1, 2).reshape({batch, tokens, hidden});
     auto residual = x + layer.attnOut.forward(attended);

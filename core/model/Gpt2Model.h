@@ -36,7 +36,8 @@ class Gpt2Model final : public CausalLM
 public:
     explicit Gpt2Model(const ModelConfig &config);
 
-    at::Tensor forwardHidden(const at::Tensor &ids, KvCache *cache = nullptr) override;
+    at::Tensor forwardHidden(const at::Tensor &ids, KvCache *cache = nullptr,
+                             const PackedLayout *packed = nullptr) override;
     at::Tensor logits(const at::Tensor &hidden) override;
     std::vector<WeightSlot> weightSlots() override;
     bool isIgnorableWeight(const std::string &name) const override;
@@ -45,7 +46,8 @@ public:
     std::string lmHeadWeightName() const override;
 
     std::vector<Gpt2Layer> &layers() { return m_layers; }
-    at::Tensor block(int64_t index, const at::Tensor &x, KvCache *cache, int64_t pastLength);
+    at::Tensor block(int64_t index, const at::Tensor &x, KvCache *cache, int64_t pastLength,
+                     const at::Tensor &segments = {});
 
 private:
     at::Tensor m_tokenEmbed;    // transformer.wte.weight [V, H]

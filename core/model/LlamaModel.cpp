@@ -2,6 +2,8 @@
 // MistralModel / Qwen2Model so that logits agree to rounding.
 #include "model/LlamaModel.h"
 
+#include "common/Error.h"
+
 #include <cmath>
 
 namespace headroom::model {
@@ -10,26 +12,34 @@ LlamaModel::LlamaModel(const ModelConfig &config)
     : CausalLM(config), m_layers(static_cast<size_t>(config.numLayers)), m_rotary(config)
 {}
 
-at::Tensor LlamaModel::forwardHidden(const at::Tensor &ids, KvCache *cache)
+at::Tensor LlamaModel::forwardHidden(const at::Tensor &ids, KvCache *cache,
+                                     const PackedLayout *packed)
 {
+    if (packed && cache)
+        throw Error("packed rows cannot use a KV cache");
     const int64_t past = cache ? cache->length() : 0;
     const int64_t tokens = ids.size(1);
     auto x = at::embedding(m_embed, ids); // [B, T, H]
-    auto positions =
-        at::arange(past, past + tokens, at::TensorOptions().dtype(at::kLong).device(ids.device()));
-    auto [cos, sin] = m_rotary.cosSin(positions, x.scalar_type()); // [T, D]
+    auto positions = packed ? packed->positions
+                            : at::arange(past, past + tokens,
+                                         at::TensorOptions().dtype(at::kLong).device(ids.device()));
+    auto [cos, sin] = m_rotary.cosSin(positions, x.scalar_type()); // [T, D] or [B, T, D]
+    const at::Tensor segments = packed ? packed->segments : at::Tensor();
     // Captured by value: a checkpointing runner calls the block again in backward.
     for (int64_t i = 0; i < static_cast<int64_t>(m_layers.size()); ++i)
-        x = runBlock([this, i, cos, sin, cache,
-                      past](const at::Tensor &in) { return block(i, in, cos, sin, cache, past); },
-                     x);
+        x = runBlock(
+            [this, i, cos, sin, cache, past, segments](const at::Tensor &in) {
+                return block(i, in, cos, sin, cache, past, segments);
+            },
+            x);
     if (cache)
         cache->advance(tokens);
     return rmsNorm(x, m_norm, m_config.normEps);
 }
 
 at::Tensor LlamaModel::block(int64_t index, const at::Tensor &x, const at::Tensor &cos,
-                             const at::Tensor &sin, KvCache *cache, int64_t pastLength)
+                             const at::Tensor &sin, KvCache *cache, int64_t pastLength,
+                             const at::Tensor &segments)
 {
     const auto &layer = m_layers[static_cast<size_t>(index)];
     const int64_t batch = x.size(0), tokens = x.size(1), headDim = m_config.headDim;
@@ -55,6 +65,7 @@ at::Tensor LlamaModel::block(int64_t index, const at::Tensor &x, const at::Tenso
     options.scale = 1.0 / std::sqrt(static_cast<double>(headDim));
     options.pastLength = pastLength;
     options.slidingWindow = m_config.slidingWindow;
+    options.segments = segments;
     auto attended = causalAttention(q, k, v, options); // [B, Hq, T, D]
     attended = attended.transpose(1, 2).reshape(
         {batch, tokens, m_config.numHeads * headDim}); // [B, T, Hq·D]

@@ -22,7 +22,8 @@ class LlamaModel final : public CausalLM
 public:
     explicit LlamaModel(const ModelConfig &config);
 
-    at::Tensor forwardHidden(const at::Tensor &ids, KvCache *cache = nullptr) override;
+    at::Tensor forwardHidden(const at::Tensor &ids, KvCache *cache = nullptr,
+                             const PackedLayout *packed = nullptr) override;
     at::Tensor logits(const at::Tensor &hidden) override;
     std::vector<WeightSlot> weightSlots() override;
     bool isIgnorableWeight(const std::string &name) const override;
@@ -31,9 +32,11 @@ public:
 
     std::vector<LlamaLayer> &layers() { return m_layers; }
 
-    // One decoder block: x [B, T, H] -> [B, T, H]; cos/sin [T, D].
+    // One decoder block: x [B, T, H] -> [B, T, H]; cos/sin [T, D] ([B, T, D]
+    // for packed rows, with segments [B, T]).
     at::Tensor block(int64_t index, const at::Tensor &x, const at::Tensor &cos,
-                     const at::Tensor &sin, KvCache *cache, int64_t pastLength);
+                     const at::Tensor &sin, KvCache *cache, int64_t pastLength,
+                     const at::Tensor &segments = {});
 
 private:
     at::Tensor m_embed; // model.embed_tokens.weight [V, H]

@@ -47,8 +47,8 @@ std::pair<at::Tensor, at::Tensor> RotaryEmbedding::cosSin(const at::Tensor &posi
                                                           at::ScalarType dtype) const
 {
     auto invFreq = m_invFreq.to(positions.device());
-    auto freqs = positions.to(at::kFloat).unsqueeze(1) * invFreq.unsqueeze(0); // [T, D/2]
-    auto angles = at::cat({freqs, freqs}, -1);                                 // [T, D]
+    auto freqs = positions.to(at::kFloat).unsqueeze(-1) * invFreq; // [(B,) T, D/2]
+    auto angles = at::cat({freqs, freqs}, -1);                     // [(B,) T, D]
     return {angles.cos().to(dtype), angles.sin().to(dtype)};
 }
 
@@ -56,6 +56,8 @@ at::Tensor RotaryEmbedding::apply(const at::Tensor &x, const at::Tensor &cos, co
 {
     const int64_t half = x.size(-1) / 2;
     auto rotated = at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1); // rotate_half
+    if (cos.dim() == 3) // per-row positions [B, T, D] (packed rows) -> [B, 1, T, D]
+        return x * cos.unsqueeze(1) + rotated * sin.unsqueeze(1);
     return x * cos + rotated * sin; // cos/sin [T, D] broadcast over [B, H, T, D]
 }
 

@@ -16,11 +16,12 @@ public:
     RotaryEmbedding() = default;
     explicit RotaryEmbedding(const ModelConfig &config);
 
-    // positions [T] (int64) -> {cos, sin}, each [T, D] in `dtype` on positions' device.
+    // positions [T] (or [B, T] for packed rows; int64) -> {cos, sin}, each
+    // [T, D] (or [B, T, D]) in `dtype` on positions' device.
     std::pair<at::Tensor, at::Tensor> cosSin(const at::Tensor &positions,
                                              at::ScalarType dtype) const;
 
-    // x [B, H, T, D] with cos/sin [T, D]: x·cos + rotate_half(x)·sin.
+    // x [B, H, T, D] with cos/sin [T, D] or [B, T, D]: x·cos + rotate_half(x)·sin.
     static at::Tensor apply(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin);
 
     const at::Tensor &inverseFrequencies() const { return m_invFreq; }

@@ -51,6 +51,14 @@ void trimMetrics(const fs::path &file, int64_t stepsDone)
     writeFileAtomically(file, kept);
 }
 
+at::Tensor forwardHidden(model::CausalLM &model, const MicroBatch &batch)
+{
+    if (!batch.segments.defined())
+        return model.forwardHidden(batch.ids);
+    const model::PackedLayout packed{batch.positions, batch.segments};
+    return model.forwardHidden(batch.ids, nullptr, &packed);
+}
+
 LmHead headOf(model::CausalLM &model)
 {
     return [&model](const at::Tensor &hidden) { return model.logits(hidden); };
@@ -87,7 +95,7 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
         }
         if (batch.targetTokens == 0)
             continue;
-        auto hidden = s.model->forwardHidden(batch.ids); // [B, T, H]
+        auto hidden = forwardHidden(*s.model, batch); // [B, T, H]
         auto loss = chunkedCausalLmLoss(hidden, batch.labels, head, s.headTensors);
         m.memory.forward = s.probe->allocated();
         lossSum += loss.sum.item<double>();
@@ -153,7 +161,7 @@ EvalMetrics evaluate(TrainingSession &s)
     for (const auto &batch : s.data->validationBatches(s.padId, s.device)) {
         if (batch.targetTokens == 0)
             continue;
-        auto loss = chunkedCausalLmLoss(s.model->forwardHidden(batch.ids), batch.labels, head, {});
+        auto loss = chunkedCausalLmLoss(forwardHidden(*s.model, batch), batch.labels, head, {});
         sum += loss.sum.item<double>();
         eval.targetTokens += loss.targetTokens;
     }

@@ -19,9 +19,9 @@ TrainingData::TrainingData(data::PreparedDataset dataset, int64_t microBatchSize
     const bool packed = !m_dataset.packedTrain.empty();
     if (packed) {
         for (const auto &s : m_dataset.packedTrain)
-            m_trainRows.push_back({&s.ids, &s.labels});
+            m_trainRows.push_back({&s.ids, &s.labels, &s});
         for (const auto &s : m_dataset.packedValidation)
-            m_validationRows.push_back({&s.ids, &s.labels});
+            m_validationRows.push_back({&s.ids, &s.labels, &s});
     } else {
         for (const auto &s : m_dataset.train)
             m_trainRows.push_back({&s.ids, &s.labels});
@@ -97,6 +97,12 @@ MicroBatch TrainingData::build(const std::vector<Row> &rows, int64_t padId,
     auto labels = at::full({batch, tokens}, kIgnoreIndex, at::kLong);
     auto idsAccess = ids.accessor<int64_t, 2>();
     auto labelsAccess = labels.accessor<int64_t, 2>();
+    const bool packed = !rows.empty() && rows.front().packed;
+    at::Tensor positions, segments;
+    if (packed) {
+        positions = at::zeros({batch, tokens}, at::kLong);
+        segments = at::full({batch, tokens}, -1, at::kLong);
+    }
     MicroBatch out;
     for (int64_t b = 0; b < batch; ++b) {
         const auto &row = rows[static_cast<size_t>(b)];
@@ -104,11 +110,27 @@ MicroBatch TrainingData::build(const std::vector<Row> &rows, int64_t padId,
             idsAccess[b][static_cast<int64_t>(t)] = (*row.ids)[t];
             labelsAccess[b][static_cast<int64_t>(t)] = (*row.labels)[t];
         }
+        if (packed) {
+            auto pos = positions.accessor<int64_t, 2>();
+            auto seg = segments.accessor<int64_t, 2>();
+            int64_t t = 0, sample = 0;
+            for (int32_t length : row.packed->sequenceLengths) {
+                for (int32_t i = 0; i < length; ++i, ++t) {
+                    pos[b][t] = i;
+                    seg[b][t] = sample;
+                }
+                ++sample;
+            }
+        }
         out.tokens += static_cast<int64_t>(row.ids->size());
     }
     out.targetTokens = countTargetTokens(labels);
     out.ids = ids.to(device);
     out.labels = labels.to(device);
+    if (packed) {
+        out.positions = positions.to(device);
+        out.segments = segments.to(device);
+    }
     return out;
 }
 

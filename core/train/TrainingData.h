@@ -18,8 +18,11 @@ namespace headroom::train {
 
 struct MicroBatch
 {
-    at::Tensor ids;           // [B, T] int64, padded with `padId`
-    at::Tensor labels;        // [B, T] int64, -100 where no loss (prompt, padding)
+    at::Tensor ids;    // [B, T] int64, padded with `padId`
+    at::Tensor labels; // [B, T] int64, -100 where no loss (prompt, padding)
+    // Packed rows only (else undefined): positions restarting per sample and
+    // the sample number of each token, [B, T] int64 (padding: segment -1).
+    at::Tensor positions, segments;
     int64_t tokens = 0;       // real (unpadded) tokens
     int64_t targetTokens = 0; // tokens the shifted loss counts
 };
@@ -45,6 +48,7 @@ private:
     {
         const std::vector<int32_t> *ids;
         const std::vector<int32_t> *labels;
+        const data::PackedSequence *packed = nullptr; // positions and sample lengths
     };
     MicroBatch build(const std::vector<Row> &rows, int64_t padId, const at::Device &device) const;
     const std::vector<std::vector<size_t>> &orderOf(int64_t epoch);
