@@ -5,6 +5,8 @@
 // 3 training failed (the last checkpoint is kept), 130 stopped by Ctrl-C
 // after saving a checkpoint.
 #include "Commands.h"
+#include "common/Error.h"
+#include "io/JsonFile.h"
 #include "train/MetricsJson.h"
 #include "train/Trainer.h"
 
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 namespace headroom::cli {
@@ -98,7 +101,29 @@ struct TrainOptions
     std::string config;
     std::string resume;
     bool json = false;
+    // Overrides of the config file's keys (the same file for several models or datasets).
+    std::optional<std::string> model, dataset, outputDir;
+    std::optional<int64_t> maxSteps;
 };
+
+// The config file with the command line's overrides, validated as one.
+train::TrainConfig readConfig(const TrainOptions &options)
+{
+    auto json = io::readJsonFile(options.config);
+    if (!json.is_object())
+        throw Error(options.config + ": a run config is a JSON object");
+    if (options.model)
+        json["model"] = *options.model;
+    if (options.dataset)
+        json["dataset"] = *options.dataset;
+    if (options.outputDir)
+        json["output_dir"] = *options.outputDir;
+    if (options.maxSteps) {
+        json["max_steps"] = *options.maxSteps;
+        json["epochs"] = nullptr;
+    }
+    return train::parseTrainConfig(json, options.config);
+}
 
 int runTrain(const TrainOptions &options)
 {
@@ -161,6 +186,13 @@ Runner addTrainCommand(CLI::App &app)
     config->excludes(resume);
     resume->excludes(config);
     cmd->add_flag("--json", options->json, "One JSON line per step on stdout");
+    cmd->add_option("--model", options->model, "Override the config's model")->excludes(resume);
+    cmd->add_option("--dataset", options->dataset, "Override the config's dataset")
+        ->excludes(resume);
+    cmd->add_option("--output-dir", options->outputDir, "Override the config's output_dir")
+        ->excludes(resume);
+    cmd->add_option("--max-steps", options->maxSteps, "Override the run length (optimizer steps)")
+        ->excludes(resume);
     cmd->callback([cmd] {
         if (cmd->count("--config") + cmd->count("--resume") != 1)
             throw CLI::RequiredError("--config or --resume");

@@ -41,7 +41,9 @@ struct TrainSetup
     int64_t parameters = 0;
     int64_t trainableParameters = 0;
     int64_t quantizedModules = 0;
-    std::string datasetSummary; // data::DatasetSummary::text()
+    int64_t quantizedFromBytes = 0; // those projections' weights in the compute dtype
+    int64_t quantizedToBytes = 0;   // packed weights + quantization constants
+    std::string datasetSummary;     // data::DatasetSummary::text()
     int64_t microBatchesPerEpoch = 0;
     int64_t totalSteps = 0;
     int64_t startStep = 0; // > 0 when resumed

@@ -113,6 +113,8 @@ TrainingSession::TrainingSession(const TrainConfig &cfg, TrainObserver *log) : c
         q.doubleQuant = config.doubleQuant;
         auto report = model::quantizeBaseWeights(*model, q);
         setup.quantizedModules = report.modules;
+        setup.quantizedFromBytes = report.originalBytes;
+        setup.quantizedToBytes = report.quantizedBytes;
         say("quantized " + std::to_string(report.modules) + " projections to " +
             std::string(toString(config.quantization)) + ": " +
             std::to_string(report.originalBytes >> 20) + " MiB -> " +
