@@ -9,6 +9,7 @@
 
 #include <ATen/Context.h>
 #include <ATen/core/grad_mode.h>
+#include <c10/util/Exception.h>
 
 #include <cstdio>
 #include <fstream>
@@ -63,6 +64,27 @@ void removeOldCheckpoints(const fs::path &dir)
 
 } // namespace
 
+model::NamedTensors captureRngStates(const at::Device &device)
+{
+    model::NamedTensors states;
+    for (const auto &d : rngDevices(device)) {
+        auto gen = at::globalContext().defaultGenerator(d);
+        std::lock_guard<std::mutex> lock(gen.mutex());
+        states[d.str()] = gen.get_state();
+    }
+    return states;
+}
+
+void restoreRngStates(const model::NamedTensors &states)
+{
+    for (const auto &[name, state] : states) {
+        const at::Device device(name);
+        auto gen = at::globalContext().defaultGenerator(device);
+        std::lock_guard<std::mutex> lock(gen.mutex());
+        gen.set_state(state);
+    }
+}
+
 fs::path saveCheckpoint(TrainingSession &s, const fs::path &runDir)
 {
     const fs::path dir = runDir / "checkpoints";
@@ -93,13 +115,7 @@ fs::path saveCheckpoint(TrainingSession &s, const fs::path &runDir)
             for (const auto &[key, tensor] : optimizers[g]->stateDict())
                 optimizer[kOptimizerGroups[g] + key] = tensor;
     model::saveTensorFile(partial / "optimizer.safetensors", optimizer);
-    model::NamedTensors rng;
-    for (const auto &device : rngDevices(s.device)) {
-        auto gen = at::globalContext().defaultGenerator(device);
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        rng[device.str()] = gen.get_state();
-    }
-    model::saveTensorFile(partial / "rng.safetensors", rng);
+    model::saveTensorFile(partial / "rng.safetensors", captureRngStates(s.device));
 
     nlohmann::json state = {
         {"format", "headroom-checkpoint"},
@@ -196,12 +212,13 @@ void loadCheckpoint(TrainingSession &s, const fs::path &folder)
 
     const auto rngFile = folder / "rng.safetensors";
     auto rng = model::loadTensorFile(rngFile);
-    for (const auto &device : rngDevices(s.device)) {
+    for (const auto &device : rngDevices(s.device))
         if (!rng.count(device.str()))
             throw Error(rngFile.string() + ": no RNG state for " + device.str());
-        auto gen = at::globalContext().defaultGenerator(device);
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        gen.set_state(rng.at(device.str()));
+    try {
+        restoreRngStates(rng);
+    } catch (const c10::Error &e) {
+        throw Error(rngFile.string() + ": " + e.what_without_backtrace());
     }
     s.lastCheckpoint = folder;
     s.setup.startStep = s.stepsDone;

@@ -6,6 +6,7 @@
 // to it, so a crash while saving leaves the previous checkpoint intact.
 #pragma once
 
+#include "model/TensorFile.h"
 #include "train/TrainingSession.h"
 
 #include <filesystem>
@@ -24,5 +25,10 @@ std::filesystem::path latestCheckpoint(const std::filesystem::path &runDir);
 void loadCheckpoint(TrainingSession &session, const std::filesystem::path &folder);
 
 inline constexpr int kKeptCheckpoints = 2;
+
+// The states of the generators that decide dropout (the CPU's and the
+// training device's), by device name; what rng.safetensors holds.
+model::NamedTensors captureRngStates(const at::Device &device);
+void restoreRngStates(const model::NamedTensors &states);
 
 } // namespace headroom::train

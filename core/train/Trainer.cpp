@@ -87,9 +87,14 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
     m.targetTokens = targets;
     const auto head = headOf(*s.model);
     double lossSum = 0;
+    // A stop between micro-batches undoes the step completely, RNG included:
+    // the checkpoint saved on stop then resumes with the dropout masks of an
+    // uninterrupted run.
+    const auto rngBefore = captureRngStates(s.device);
     for (auto &batch : batches) {
         if (stop.stop_requested()) {
             s.params.zeroGradients();
+            restoreRngStates(rngBefore);
             out.interrupted = true;
             return out;
         }

@@ -86,6 +86,11 @@ TempDir::~TempDir()
     std::filesystem::remove_all(m_path, ignored);
 }
 
+std::filesystem::path cliExecutable()
+{
+    return HEADROOM_CLI_PATH;
+}
+
 ProcessResult runCli(const std::vector<std::string> &arguments, int timeoutMs,
                      const std::vector<std::string> &environment)
 {

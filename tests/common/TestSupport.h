@@ -17,6 +17,8 @@ std::filesystem::path sourceDir();
 // The Python of the reference environment (the venv scripts/setup.sh made),
 // for interop tests that ask the reference stack to read what we wrote.
 std::filesystem::path pythonExecutable();
+// headroom-cli of this build (for tests that drive the process themselves).
+std::filesystem::path cliExecutable();
 
 // A fresh empty folder under the system temp dir, removed at destruction.
 class TempDir
