@@ -15,6 +15,7 @@
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 namespace headroom::train {
@@ -66,6 +67,19 @@ std::unique_ptr<optim::Optimizer> makeOptimizer(Optimizer kind, std::vector<at::
     return std::make_unique<optim::AdamW>(std::move(params), options);
 }
 
+// A relative path that exists becomes absolute; anything else (a Hugging
+// Face repo id such as "Qwen/Qwen2.5-0.5B", a missing file that will be
+// reported later) stays as written.
+std::string absoluteIfLocal(const std::string &path)
+{
+    std::error_code error;
+    const std::filesystem::path p(path);
+    if (path.empty() || p.is_absolute() || !std::filesystem::exists(p, error))
+        return path;
+    auto absolute = std::filesystem::absolute(p, error).lexically_normal();
+    return error ? path : absolute.string();
+}
+
 std::string describe(const model::ModelConfig &config, int64_t parameters)
 {
     std::ostringstream out;
@@ -81,6 +95,10 @@ TrainingSession::TrainingSession(const TrainConfig &cfg, TrainObserver *log) : c
 {
     if (auto errors = validateTrainConfig(config); !errors.empty())
         throw TrainConfigError("run config", std::move(errors));
+    // The run's saved config must still find its inputs when resumed or
+    // exported from another working directory.
+    config.model = absoluteIfLocal(config.model);
+    config.dataset = absoluteIfLocal(config.dataset);
     auto say = [&](const std::string &text) {
         if (log)
             log->onLog(LogLevel::Info, text);
