@@ -64,7 +64,8 @@ void writeDataset(const fs::path &file, int rows)
 int main(int argc, char **argv)
 {
     CLI::App app{"Peak memory per training technique (measured)"};
-    std::string model = std::getenv("HEADROOM_DEFAULT_MODEL") ? std::getenv("HEADROOM_DEFAULT_MODEL") : "";
+    std::string model =
+        std::getenv("HEADROOM_DEFAULT_MODEL") ? std::getenv("HEADROOM_DEFAULT_MODEL") : "";
     std::string device = "cpu", precision = "bf16";
     int64_t seq = 512, steps = 2;
     bool json = false;
@@ -81,7 +82,8 @@ int main(int argc, char **argv)
     }
     at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 
-    const fs::path work = fs::temp_directory_path() / ("headroom-bench-memory-" + std::to_string(::getpid()));
+    const fs::path work =
+        fs::temp_directory_path() / ("headroom-bench-memory-" + std::to_string(::getpid()));
     fs::create_directories(work);
     writeDataset(work / "rows.jsonl", 8);
 
@@ -126,8 +128,8 @@ int main(int argc, char **argv)
     };
 
     std::map<std::string, Measured> results;
-    std::printf("%-36s %9s %9s %9s %9s %9s %8s\n", "technique (MiB)", "load", "forward",
-                "backward", "optimizer", "peak", "s/step");
+    std::printf("%-36s %9s %9s %9s %9s %9s %8s\n", "technique (MiB)", "load", "forward", "backward",
+                "optimizer", "peak", "s/step");
     for (const auto &t : techniques) {
         train::TrainConfig c;
         c.model = model;
@@ -182,8 +184,7 @@ int main(int argc, char **argv)
     const auto &full8 = results.at("full fine-tuning, AdamW 8-bit");
     // Projections in bf16 = what quantization replaced; measured NF4 bytes = the load difference.
     const double projBytes = static_cast<double>(nf4.setup.quantizedFromBytes);
-    const double nf4Bytes =
-        projBytes - static_cast<double>(base.memory.load - nf4.memory.load);
+    const double nf4Bytes = projBytes - static_cast<double>(base.memory.load - nf4.memory.load);
     // Saved activations: live at the end of the forward minus live after the step.
     auto activations = [](const Measured &m) {
         return static_cast<double>(m.memory.forward - m.memory.optimizer);
@@ -199,8 +200,8 @@ int main(int argc, char **argv)
                 nf4Ratio <= 0.3 ? "ok" : "MISSED");
     std::printf("saved activations (%s): %.1f MiB without, %.1f MiB with checkpointing "
                 "= %.1fx less (want >= 3x) %s\n",
-                base.setup.modelDescription.c_str(), activations(base) / (1 << 20), activations(ckpt) / (1 << 20), ckptFactor,
-                ckptFactor >= 3 ? "ok" : "MISSED");
+                base.setup.modelDescription.c_str(), activations(base) / (1 << 20),
+                activations(ckpt) / (1 << 20), ckptFactor, ckptFactor >= 3 ? "ok" : "MISSED");
     std::printf("optimizer states: %.1f MiB AdamW 8-bit vs %.1f MiB AdamW = %.3fx (want <= 0.3x) "
                 "%s\n",
                 states(full8) / (1 << 20), states(full) / (1 << 20), stateRatio,
