@@ -18,5 +18,6 @@ Runner addDemoCommand(CLI::App &app);
 Runner addModelsCommand(CLI::App &app);
 Runner addTrainCommand(CLI::App &app);
 Runner addExportCommand(CLI::App &app);
+Runner addEstimateCommand(CLI::App &app);
 
 } // namespace headroom::cli

@@ -33,6 +33,7 @@ int main(int argc, char **argv)
     add(headroom::cli::addModelsCommand);
     add(headroom::cli::addTrainCommand);
     add(headroom::cli::addExportCommand);
+    add(headroom::cli::addEstimateCommand);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,226 @@
+// `headroom-cli estimate --config run.json [--budget GB] [--gpu NAME] [--json]`:
+// the memory a run will need, per stage and per component, whether it fits,
+// and what to change when it does not — from the model's config.json (or
+// GGUF header) alone, no weights, in milliseconds. --calibrate first runs
+// one probe step on this machine and stores a correction for the device.
+#include "Commands.h"
+#include "common/Error.h"
+#include "io/ModelSource.h"
+#include "memory/CalibrationProbe.h"
+#include "memory/DeviceDetect.h"
+#include "memory/FitAdvice.h"
+#include "memory/GpuCatalog.h"
+#include "memory/MemoryCalibration.h"
+#include "model/ModelLoader.h"
+#include "train/TrainConfig.h"
+
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace headroom::cli {
+
+namespace {
+
+struct EstimateOptions
+{
+    std::string config;
+    std::optional<double> budgetGb;
+    std::string gpu;
+    bool json = false;
+    bool calibrate = false;
+};
+
+std::string describeRun(const train::TrainConfig &c)
+{
+    std::ostringstream out;
+    if (c.lora.enabled)
+        out << "LoRA r" << c.lora.r << " "
+            << (c.lora.targetsAllLinear()
+                    ? std::string("all-linear")
+                    : std::to_string(c.lora.targetModules.size()) + " targets");
+    else
+        out << "full fine-tuning";
+    if (c.quantization != train::Quantization::None)
+        out << ", " << train::toString(c.quantization) << (c.doubleQuant ? " double-quant" : "")
+            << " base";
+    out << ", " << train::toString(c.precision) << ", " << train::toString(c.attention) << ", "
+        << train::toString(c.optimizer) << (c.gradientCheckpointing ? ", checkpointing" : "")
+        << ", micro-batch " << c.microBatchSize << " x " << c.maxSeqLen << " tokens, accumulation "
+        << c.gradAccumSteps;
+    return out.str();
+}
+
+nlohmann::json componentsJson(const memory::MemoryEstimate &e)
+{
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto &c : e.components())
+        out[c.key] = c.bytes;
+    return out;
+}
+
+int runEstimate(const EstimateOptions &options)
+{
+    auto config = train::readTrainConfig(options.config);
+    if (auto errors = train::validateTrainConfig(config); !errors.empty())
+        throw train::TrainConfigError(options.config, std::move(errors));
+    const auto source = io::resolveModelSource(config.model);
+    const auto modelConfig = model::loadModelConfig(source);
+
+    memory::DeviceInfo device;
+    if (!options.gpu.empty()) {
+        auto gpu = memory::findGpu(options.gpu);
+        if (!gpu) {
+            std::string known;
+            for (const auto &g : memory::gpuCatalog())
+                known += "\n  " + g.name + " (" + std::to_string(g.memoryGiB) + " GB)";
+            throw Error("--gpu `" + options.gpu + "`: not in the GPU table; known cards:" + known);
+        }
+        device = memory::plannedDevice(*gpu);
+    } else {
+        device = memory::detectDevice(config.device);
+    }
+    if (options.calibrate) {
+        if (device.detected || !device.isCuda()) {
+            auto result = memory::runCalibrationProbe(config, modelConfig);
+            memory::storeCalibration(result);
+        } else {
+            throw Error(
+                "--calibrate measures this machine's device; it cannot be combined with --gpu");
+        }
+    }
+    memory::applyStoredCalibration(device);
+
+    int64_t budget = device.isCuda() && device.detected && device.freeBytes > 0
+                         ? device.freeBytes + (500ll << 20) // free now + our own context
+                         : (device.isCuda() ? device.totalBytes : device.freeBytes);
+    if (options.budgetGb) {
+        if (!(*options.budgetGb > 0) || !std::isfinite(*options.budgetGb))
+            throw Error("--budget must be a positive number of GB");
+        budget = static_cast<int64_t>(*options.budgetGb * 1e9);
+    }
+
+    const auto estimate = memory::estimateMemory(modelConfig, config, device);
+    const auto advice = memory::adviseFit(modelConfig, config, device, budget);
+
+    if (options.json) {
+        nlohmann::json advices = nlohmann::json::array();
+        for (const auto &change : advice.changes)
+            advices.push_back({{"change", change.key},
+                               {"text", change.description},
+                               {"saving", change.saving},
+                               {"cost", change.cost},
+                               {"fits_alone", change.fitsAlone}});
+        nlohmann::json out = {
+            {"stages",
+             {{"load", estimate.load},
+              {"forward", estimate.forward},
+              {"backward", estimate.backward},
+              {"optimizer", estimate.optimizer}}},
+            {"peak", estimate.peak},
+            {"evaluation", estimate.evaluation},
+            {"export_merge", estimate.exportMerge},
+            {"peak_stage", memory::stageName(estimate.peakStage)},
+            {"device_peak", estimate.devicePeak},
+            {"components", componentsJson(estimate)},
+            {"budget", budget},
+            {"fits", advice.fits},
+            {"advice", advices},
+            {"device",
+             {{"name", device.name},
+              {"kind", device.isCuda() ? "cuda" : "cpu"},
+              {"total", device.totalBytes},
+              {"free", device.freeBytes},
+              {"used_by_others", device.usedByOthers},
+              {"detected", device.detected}}},
+            {"calibrated", estimate.calibrated},
+            {"correction", estimate.correction},
+            {"parameters", estimate.parameters},
+            {"trainable_parameters", estimate.trainableParameters},
+        };
+        if (advice.autoFit && !advice.fits)
+            out["auto_fit"] = {{"changes", advice.autoFitChanges},
+                               {"device_peak", advice.autoFitEstimate->devicePeak},
+                               {"config", train::toJson(*advice.autoFit)}};
+        else
+            out["auto_fit"] = nullptr;
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+
+    auto gb = [](int64_t b) { return memory::formatBytes(b); };
+    std::cout << "model      " << modelConfig.modelType << ", " << modelConfig.numLayers
+              << " layers, hidden " << modelConfig.hiddenSize << ", " << std::fixed
+              << std::setprecision(1) << static_cast<double>(estimate.parameters) / 1e6
+              << " M parameters (" << static_cast<double>(estimate.trainableParameters) / 1e6
+              << " M trained)\n"
+              << "run        " << describeRun(config) << "\n"
+              << "device     " << device.name << " (" << gb(device.totalBytes)
+              << (device.detected ? ", detected" : ", planned") << "; "
+              << (estimate.calibrated ? "calibrated x" + std::to_string(estimate.correction)
+                                      : std::string("not calibrated"))
+              << ")\n\n";
+    std::cout << "stage (tensor bytes)\n";
+    for (auto stage : {memory::Stage::Load, memory::Stage::Forward, memory::Stage::Backward,
+                       memory::Stage::Optimizer})
+        std::cout << "  " << std::left << std::setw(12) << memory::stageName(stage) << std::right
+                  << std::setw(10) << gb(estimate.stage(stage)) << "\n";
+    std::cout << "  " << std::left << std::setw(12) << "peak" << std::right << std::setw(10)
+              << gb(estimate.peak) << "  (during " << memory::stageName(estimate.peakStage)
+              << ")\n";
+    if (estimate.devicePeak != estimate.peak)
+        std::cout << "  " << std::left << std::setw(12) << "on device" << std::right
+                  << std::setw(10) << gb(estimate.devicePeak) << "  (+ CUDA context "
+                  << gb(estimate.cudaContext) << ", allocator slack " << gb(estimate.allocatorSlack)
+                  << ")\n";
+    std::cout << "  " << std::left << std::setw(12) << "evaluation" << std::right << std::setw(10)
+              << gb(estimate.evaluation) << "  (validation pass during the run)\n"
+              << "  " << std::left << std::setw(12) << "merge" << std::right << std::setw(10)
+              << gb(estimate.exportMerge) << "  (host memory of a merged export)\n";
+    std::cout << "\ncomponents\n";
+    for (const auto &c : estimate.components())
+        if (c.bytes > 0)
+            std::cout << "  " << std::left << std::setw(38) << c.name << std::right << std::setw(10)
+                      << gb(c.bytes) << "\n";
+    std::cout << "\n"
+              << (advice.fits ? "fits" : "does not fit") << " the budget of " << gb(budget) << "\n";
+    if (!advice.changes.empty()) {
+        std::cout << "\nchanges that save memory (cheapest first)\n";
+        for (const auto &change : advice.changes)
+            std::cout << "  - " << change.description << (change.fitsAlone ? "  [fits]" : "")
+                      << "\n";
+    }
+    if (!advice.fits) {
+        if (advice.autoFit) {
+            std::cout << "\nauto-fit: ";
+            for (size_t i = 0; i < advice.autoFitChanges.size(); ++i)
+                std::cout << (i ? " + " : "") << advice.autoFitChanges[i];
+            std::cout << " -> " << gb(advice.autoFitEstimate->devicePeak) << "\n";
+        } else {
+            std::cout << "\nauto-fit: no combination of techniques fits " << gb(budget)
+                      << "; use a smaller model or max_seq_len\n";
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+Runner addEstimateCommand(CLI::App &app)
+{
+    auto options = std::make_shared<EstimateOptions>();
+    auto *cmd = app.add_subcommand(
+        "estimate", "Memory a training run needs, per stage and component, and how to make it fit");
+    cmd->add_option("--config", options->config, "Run config (JSON, as `train` reads)")->required();
+    cmd->add_option("--budget", options->budgetGb,
+                    "Memory budget in GB (default: the device's free memory)");
+    cmd->add_option("--gpu", options->gpu, "Plan for a GPU from the table, e.g. \"RTX 4090\"");
+    cmd->add_flag("--json", options->json, "Print one JSON object (bytes)");
+    cmd->add_flag("--calibrate", options->calibrate,
+                  "Run one probe step on this machine first and store a correction for the device");
+    return [options] { return runEstimate(*options); };
+}
+
+} // namespace headroom::cli

@@ -1,0 +1,116 @@
+// `headroom-cli estimate --config run.json [--budget GB] [--gpu NAME] [--json]`
+// on the grid's small Llama folder: the JSON has the documented shape and the
+// library's numbers, a small budget brings advice and auto-fit, a planned GPU
+// adds the CUDA context, and bad input exits 2 with a message.
+#include "EstimateGrid.h"
+#include "common/TestSupport.h"
+#include "memory/MemoryEstimate.h"
+#include "train/TrainConfig.h"
+
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace headroom;
+using nlohmann::json;
+
+class TestEstimateCli : public QObject
+{
+    Q_OBJECT
+
+    test::TempDir m_work;
+    std::vector<test::GridCase> m_cases;
+    std::string m_config; // run.json of the first grid case (llama LoRA, b2 t128)
+
+private slots:
+    void initTestCase()
+    {
+        m_cases = test::makeEstimateGrid(m_work.path());
+        m_config = (m_work / "run.json").string();
+        train::writeTrainConfig(m_cases.front().config, m_config);
+    }
+
+    void jsonHasStagesComponentsAndTheLibrarysNumbers()
+    {
+        const auto r = test::runCli({"estimate", "--config", m_config, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto out = json::parse(r.out);
+        const auto expected = memory::estimateMemory(m_cases.front().model, m_cases.front().config);
+        for (const char *stage : {"load", "forward", "backward", "optimizer"})
+            QVERIFY2(out["stages"].contains(stage), stage);
+        QCOMPARE(out["stages"]["load"].get<int64_t>(), expected.load);
+        QCOMPARE(out["stages"]["forward"].get<int64_t>(), expected.forward);
+        QCOMPARE(out["peak"].get<int64_t>(), expected.peak);
+        QCOMPARE(out["peak_stage"].get<std::string>(),
+                 std::string(memory::stageName(expected.peakStage)));
+        QVERIFY(out["components"].is_object());
+        QCOMPARE(out["components"]["activations"].get<int64_t>(), expected.activations);
+        QVERIFY(out["fits"].is_boolean());
+        QVERIFY(out["advice"].is_array());
+        QCOMPARE(out["calibrated"].get<bool>(), false);
+    }
+
+    void smallBudgetGivesAdviceAndAutoFit()
+    {
+        // The case peaks near 46 MiB; 30 MB needs checkpointing or more.
+        const auto r =
+            test::runCli({"estimate", "--config", m_config, "--json", "--budget", "0.03"});
+        QCOMPARE(r.exitCode, 0);
+        const auto out = json::parse(r.out);
+        QCOMPARE(out["fits"].get<bool>(), false);
+        QCOMPARE(out["budget"].get<int64_t>(), int64_t{30000000});
+        QVERIFY(!out["advice"].empty());
+        bool checkpointing = false;
+        for (const auto &a : out["advice"]) {
+            QVERIFY(a["saving"].get<int64_t>() > 0);
+            checkpointing = checkpointing || a["change"] == "gradient_checkpointing";
+        }
+        QVERIFY(checkpointing);
+        QVERIFY(out["auto_fit"].is_object());
+        QVERIFY(out["auto_fit"]["device_peak"].get<int64_t>() <= 30000000);
+        // The text form says the same in words.
+        const auto text = test::runCli({"estimate", "--config", m_config, "--budget", "0.03"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.find("does not fit") != std::string::npos, text.out.c_str());
+        QVERIFY2(text.out.find("gradient checkpointing: -") != std::string::npos, text.out.c_str());
+        QVERIFY2(text.out.find("auto-fit: ") != std::string::npos, text.out.c_str());
+    }
+
+    void plannedGpuAddsTheContext()
+    {
+        const auto r =
+            test::runCli({"estimate", "--config", m_config, "--json", "--gpu", "RTX 4090"});
+        QCOMPARE(r.exitCode, 0);
+        const auto out = json::parse(r.out);
+        QVERIFY(out["device"]["name"].get<std::string>().find("4090") != std::string::npos);
+        QCOMPARE(out["device"]["total"].get<int64_t>(), int64_t{24} << 30);
+        QVERIFY(out["components"]["cuda_context"].get<int64_t>() > 0);
+        QVERIFY(out["device_peak"].get<int64_t>() > out["peak"].get<int64_t>());
+        QCOMPARE(out["fits"].get<bool>(), true);
+    }
+
+    void badInputExitsTwo()
+    {
+        auto r = test::runCli({"estimate", "--config", (m_work / "missing.json").string()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.find("missing.json") != std::string::npos);
+        test::writeBytes(m_work / "bad.json",
+                         R"({"model": "x", "dataset": "y", "max_seq_len": -4, "lora_rank": 3})");
+        r = test::runCli({"estimate", "--config", (m_work / "bad.json").string()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.find("max_seq_len") != std::string::npos, r.err.c_str());
+        r = test::runCli({"estimate", "--config", m_config, "--gpu", "voodoo 5"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.find("RTX 4090") != std::string::npos, r.err.c_str()); // lists the table
+        r = test::runCli({"estimate", "--config", m_config, "--budget", "-1"});
+        QCOMPARE(r.exitCode, 2);
+        auto broken = m_cases.front().config;
+        broken.model = (m_work / "no-such-model").string();
+        train::writeTrainConfig(broken, m_work / "nomodel.json");
+        r = test::runCli({"estimate", "--config", (m_work / "nomodel.json").string()});
+        QCOMPARE(r.exitCode, 2);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEstimateCli)
+#include "tst_estimate_cli.moc"
