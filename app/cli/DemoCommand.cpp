@@ -45,6 +45,7 @@ void answer(model::CausalLM &lm, const tok::Tokenizer &tokenizer, const DemoOpti
               << std::flush;
     model::SamplingOptions sampling;
     sampling.maxNewTokens = options.maxNewTokens;
+    sampling.repetitionPenalty = 1.2; // greedy decoding of a 135M model loops without it
     if (auto eos = tokenizer.eosId())
         sampling.stopIds.push_back(*eos);
     for (auto id : lm.config().eosTokenIds)

@@ -21,6 +21,7 @@ struct GenerateOptions
     int64_t maxNewTokens = 128;
     double temperature = 0.0;
     double topP = 1.0;
+    double repetitionPenalty = 1.0;
     uint64_t seed = 0;
     ComputeOptions compute;
     std::optional<std::string> adapter; // PEFT adapter folder
@@ -43,6 +44,7 @@ int runGenerate(const GenerateOptions &options)
     sampling.maxNewTokens = options.maxNewTokens;
     sampling.temperature = options.temperature;
     sampling.topP = options.topP;
+    sampling.repetitionPenalty = options.repetitionPenalty;
     sampling.seed = options.seed;
     if (auto eos = tokenizer.eosId())
         sampling.stopIds.push_back(*eos);
@@ -88,6 +90,10 @@ Runner addGenerateCommand(CLI::App &app)
         ->check(CLI::Range(1, 1 << 20));
     cmd->add_option("--temperature", options->temperature, "0 = greedy")
         ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--repetition-penalty", options->repetitionPenalty,
+                    "Divide the logits of tokens already seen by this (transformers' "
+                    "repetition_penalty; 1 = off)")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--top-p", options->topP, "Nucleus sampling mass in (0, 1]")
         ->check(CLI::Range(1e-9, 1.0));
     cmd->add_option("--seed", options->seed, "Seed of the sampler");

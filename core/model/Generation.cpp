@@ -38,17 +38,30 @@ std::vector<int64_t> generate(CausalLM &model, const std::vector<int64_t> &promp
     if (options.temperature < 0.0)
         throw Error("generate: temperature must be ≥ 0, got " +
                     std::to_string(options.temperature));
+    if (options.repetitionPenalty <= 0.0)
+        throw Error("generate: repetition penalty must be > 0, got " +
+                    std::to_string(options.repetitionPenalty));
     at::InferenceMode inference;
     auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
     KvCache cache(model.config().numLayers);
     const auto device = model.device();
     auto input = at::tensor(prompt, at::kLong).to(device).unsqueeze(0); // [1, P]
-    std::vector<int64_t> produced;
+    std::vector<int64_t> produced, seen = prompt;
     for (int64_t step = 0; step < options.maxNewTokens; ++step) {
         auto hidden = model.forwardHidden(input, &cache);                 // [1, T, H]
         auto logits = model.logits(hidden.select(1, hidden.size(1) - 1)); // [1, V]
-        const int64_t token = sampleToken(logits[0], options, generator);
+        auto scores = logits[0];
+        if (options.repetitionPenalty != 1.0) {
+            scores = scores.to(at::kFloat).cpu();
+            auto ids = at::tensor(seen, at::kLong);
+            auto picked = scores.index_select(0, ids);
+            picked = at::where(picked < 0, picked * options.repetitionPenalty,
+                               picked / options.repetitionPenalty);
+            scores.index_copy_(0, ids, picked);
+        }
+        const int64_t token = sampleToken(scores, options, generator);
         produced.push_back(token);
+        seen.push_back(token);
         if (onToken && !onToken(token))
             break;
         if (std::find(options.stopIds.begin(), options.stopIds.end(), token) !=

@@ -17,6 +17,10 @@ struct SamplingOptions
     double temperature = 0.0; // 0: greedy (argmax)
     double topP = 1.0;        // keep the smallest set of tokens whose probability reaches topP
     uint64_t seed = 0;
+    // transformers' repetition_penalty: the logit of every token already in
+    // the prompt or the output is divided by it (multiplied when negative);
+    // 1 = off. Small models loop without it.
+    double repetitionPenalty = 1.0;
     std::vector<int64_t> stopIds; // generation ends after emitting one of these
 };
 

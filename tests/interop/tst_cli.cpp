@@ -113,6 +113,14 @@ private slots:
         QCOMPARE(report["ids"], expected["ids"]);
         QCOMPARE(report["text"].get<std::string>(), expected["text"].get<std::string>());
 
+        // transformers' repetition_penalty gives the same greedy tokens.
+        auto penalised =
+            runOk({"generate", m_model.string(), "--prompt", expected["prompt"].get<std::string>(),
+                   "--max-new-tokens", std::to_string(expected["max_new_tokens"].get<int>()),
+                   "--repetition-penalty", "1.3", "--json"});
+        QCOMPARE(nlohmann::json::parse(penalised.out)["ids"], expected["ids_repetition_penalty"]);
+        QVERIFY(expected["ids_repetition_penalty"] != expected["ids"]); // the penalty mattered
+
         // Streaming (non-JSON) prints the same text.
         auto streamed =
             runOk({"generate", m_model.string(), "--prompt", expected["prompt"].get<std::string>(),
