@@ -4,7 +4,13 @@
 // stderr. Exit codes: 0 finished, 2 bad config or data (nothing written),
 // 3 training failed (the last checkpoint is kept), 130 stopped by Ctrl-C
 // after saving a checkpoint.
+//
+// Several processes (data parallel): under torchrun or Slurm the launcher's
+// environment (RANK, WORLD_SIZE, ...) is honoured by the trainer; --nproc N
+// starts N local processes itself (LocalLauncher.h). Only rank 0 prints the
+// setup and the step lines; every rank reports its own errors.
 #include "Commands.h"
+#include "LocalLauncher.h"
 #include "common/Error.h"
 #include "io/JsonFile.h"
 #include "train/MetricsJson.h"
@@ -14,6 +20,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -104,7 +111,29 @@ struct TrainOptions
     // Overrides of the config file's keys (the same file for several models or datasets).
     std::optional<std::string> model, dataset, outputDir;
     std::optional<int64_t> maxSteps;
+    int nproc = 1;
 };
+
+// The command line of each rank that --nproc starts: the same, less --nproc.
+std::vector<std::string> rankArguments(const TrainOptions &options)
+{
+    std::vector<std::string> out{"train"};
+    if (!options.config.empty())
+        out.insert(out.end(), {"--config", options.config});
+    if (!options.resume.empty())
+        out.insert(out.end(), {"--resume", options.resume});
+    if (options.json)
+        out.push_back("--json");
+    if (options.model)
+        out.insert(out.end(), {"--model", *options.model});
+    if (options.dataset)
+        out.insert(out.end(), {"--dataset", *options.dataset});
+    if (options.outputDir)
+        out.insert(out.end(), {"--output-dir", *options.outputDir});
+    if (options.maxSteps)
+        out.insert(out.end(), {"--max-steps", std::to_string(*options.maxSteps)});
+    return out;
+}
 
 // The config file with the command line's overrides, validated as one.
 train::TrainConfig readConfig(const TrainOptions &options)
@@ -127,22 +156,31 @@ train::TrainConfig readConfig(const TrainOptions &options)
 
 int runTrain(const TrainOptions &options)
 {
+    if (options.nproc > 1) {
+        if (std::getenv("RANK") || std::getenv("WORLD_SIZE"))
+            throw Error("--nproc starts its own processes; it cannot run under a launcher that "
+                        "already set RANK / WORLD_SIZE");
+        return launchLocalProcesses(options.nproc, rankArguments(options));
+    }
     CliObserver observer(options.json);
     std::unique_ptr<train::Trainer> trainer;
     if (!options.resume.empty())
         trainer = train::Trainer::resume(options.resume, &observer);
     else
-        trainer =
-            std::make_unique<train::Trainer>(train::readTrainConfig(options.config), &observer);
+        trainer = std::make_unique<train::Trainer>(readConfig(options), &observer);
     const auto &setup = trainer->setup();
-    std::cerr << "model: " << setup.modelDescription << " on " << setup.device << "\n"
-              << "trainable: " << setup.trainableParameters << " parameters\n"
-              << "data: " << setup.datasetSummary << "\n"
-              << "steps: " << setup.totalSteps
-              << (setup.startStep > 0
-                      ? " (resuming after step " + std::to_string(setup.startStep) + ")"
-                      : std::string())
-              << "\n";
+    if (setup.worldSize > 1)
+        std::cerr << "rank " << setup.rank << " of " << setup.worldSize << " on " << setup.device
+                  << "\n";
+    if (setup.rank == 0)
+        std::cerr << "model: " << setup.modelDescription << " on " << setup.device << "\n"
+                  << "trainable: " << setup.trainableParameters << " parameters\n"
+                  << "data: " << setup.datasetSummary << "\n"
+                  << "steps: " << setup.totalSteps
+                  << (setup.startStep > 0
+                          ? " (resuming after step " + std::to_string(setup.startStep) + ")"
+                          : std::string())
+                  << "\n";
 
     // Ctrl-C asks for a stop; the trainer finishes the micro-step and saves.
     std::stop_source stop;
@@ -193,6 +231,9 @@ Runner addTrainCommand(CLI::App &app)
         ->excludes(resume);
     cmd->add_option("--max-steps", options->maxSteps, "Override the run length (optimizer steps)")
         ->excludes(resume);
+    cmd->add_option("--nproc", options->nproc,
+                    "Train with N local processes (data parallel; see README)")
+        ->check(CLI::Range(1, 1024));
     cmd->callback([cmd] {
         if (cmd->count("--config") + cmd->count("--resume") != 1)
             throw CLI::RequiredError("--config or --resume");

@@ -2,6 +2,9 @@
 // accumulated into fp32 masters and normalised by the step's target tokens
 // (trap 3), loss scaling for fp16, NaN/Inf detection, clipping, the LR
 // schedule, the optimizer step, per-stage memory, evaluation and checkpoints.
+// With several processes (Distributed.h) each rank runs its share of the
+// step's micro-batches; counts, loss and gradients are summed before use,
+// and rank 0 alone writes and reports. One process: not a collective call.
 #include "train/Trainer.h"
 
 #include "common/AtomicFile.h"
@@ -64,6 +67,19 @@ LmHead headOf(model::CausalLM &model)
     return [&model](const at::Tensor &hidden) { return model.logits(hidden); };
 }
 
+// Several processes: every master gradient summed across the ranks (a rank
+// whose micro-batches produced none contributes zeros).
+void allReduceGradients(TrainingSession &s)
+{
+    std::vector<at::Tensor> grads;
+    for (const auto &p : s.params.list()) {
+        if (!p.master.grad().defined())
+            p.master.mutable_grad() = at::zeros_like(p.master);
+        grads.push_back(p.master.grad());
+    }
+    s.dist->allReduceSum(grads);
+}
+
 struct StepOutcome
 {
     bool interrupted = false; // the stop token fired between micro-steps
@@ -77,12 +93,32 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
     const auto start = Clock::now();
     s.probe->resetPeak();
 
+    // grad_accum_steps counts the micro-batches of the whole step; with
+    // several processes rank r takes those with i % world == r, so the global
+    // batch, the data order and the checkpoints do not depend on the number
+    // of processes.
     std::vector<MicroBatch> batches;
     int64_t targets = 0;
     for (int64_t i = 0; i < s.config.gradAccumSteps; ++i) {
+        if (i % s.worldSize() != s.rank())
+            continue;
         batches.push_back(s.data->trainBatch(s.microBatchesDone() + i, s.padId, s.device));
         targets += batches.back().targetTokens;
         m.tokens += batches.back().tokens;
+    }
+    if (s.dist) {
+        // The step's target tokens over all ranks (trap 3), and one stop
+        // decision for all: a stop anywhere ends the step everywhere before
+        // any work, so no rank waits for a collective another skipped.
+        const auto sums =
+            s.dist->sumAcrossRanks({static_cast<double>(targets), static_cast<double>(m.tokens),
+                                    stop.stop_requested() ? 1.0 : 0.0});
+        if (sums[2] > 0) {
+            out.interrupted = true;
+            return out;
+        }
+        targets = static_cast<int64_t>(sums[0]);
+        m.tokens = static_cast<int64_t>(sums[1]);
     }
     m.targetTokens = targets;
     const auto head = headOf(*s.model);
@@ -92,7 +128,7 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
     // uninterrupted run.
     const auto rngBefore = captureRngStates(s.device);
     for (auto &batch : batches) {
-        if (stop.stop_requested()) {
+        if (!s.dist && stop.stop_requested()) {
             s.params.zeroGradients();
             restoreRngStates(rngBefore);
             out.interrupted = true;
@@ -112,6 +148,10 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
         batch = MicroBatch(); // free the ids
     }
 
+    if (s.dist) {
+        allReduceGradients(s);
+        lossSum = s.dist->sumAcrossRanks({lossSum})[0];
+    }
     if (s.scaler.enabled())
         s.params.unscaleGradients(s.scaler.scale());
     m.loss = targets > 0 ? lossSum / static_cast<double>(targets) : 0.0;
@@ -163,15 +203,21 @@ EvalMetrics evaluate(TrainingSession &s)
     EvalMetrics eval;
     double sum = 0;
     const auto head = headOf(*s.model);
+    int64_t index = 0;
     for (const auto &batch : s.data->validationBatches(s.padId, s.device)) {
-        if (batch.targetTokens == 0)
-            continue;
+        if (index++ % s.worldSize() != s.rank() || batch.targetTokens == 0)
+            continue; // several processes: every rank its share
         auto loss = chunkedCausalLmLoss(forwardHidden(*s.model, batch), batch.labels, head, {});
         sum += loss.sum.item<double>();
         eval.targetTokens += loss.targetTokens;
     }
     if (s.config.lora.enabled)
         lora::setLoraTraining(*s.model, true);
+    if (s.dist) {
+        const auto sums = s.dist->sumAcrossRanks({sum, static_cast<double>(eval.targetTokens)});
+        sum = sums[0];
+        eval.targetTokens = static_cast<int64_t>(sums[1]);
+    }
     eval.step = s.stepsDone;
     eval.loss = eval.targetTokens > 0 ? sum / static_cast<double>(eval.targetTokens) : 0.0;
     return eval;
@@ -222,19 +268,25 @@ RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
     summary.outputDir = runDir;
     summary.totalSteps = s.setup.totalSteps;
     std::ofstream metrics;
+    // Several processes: rank 0 alone writes files and reports steps.
+    const bool writes = s.writes();
     try {
-        fs::create_directories(runDir);
-        if (s.stepsDone == 0)
-            writeTrainConfig(s.config, runDir / "run.json");
-        trimMetrics(runDir / "metrics.jsonl", s.stepsDone);
-        metrics.open(runDir / "metrics.jsonl", std::ios::app);
-        if (!metrics)
-            throw Error((runDir / "metrics.jsonl").string() + ": cannot write");
+        if (writes) {
+            fs::create_directories(runDir);
+            if (s.stepsDone == 0)
+                writeTrainConfig(s.config, runDir / "run.json");
+            trimMetrics(runDir / "metrics.jsonl", s.stepsDone);
+            metrics.open(runDir / "metrics.jsonl", std::ios::app);
+            if (!metrics)
+                throw Error((runDir / "metrics.jsonl").string() + ": cannot write");
+        }
     } catch (const fs::filesystem_error &e) {
         throw TrainingError(std::string("cannot create the run folder: ") + e.what());
     }
 
     auto checkpoint = [&] {
+        if (!writes)
+            return;
         s.lastCheckpoint = saveCheckpoint(s, runDir);
         observer.onCheckpoint(s.stepsDone, s.lastCheckpoint);
     };
@@ -243,13 +295,15 @@ RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
         auto eval = evaluate(s);
         s.lastEvalLoss = eval.loss;
         evaluatedAt = s.stepsDone;
+        if (!writes)
+            return;
         metrics << toJson(eval).dump() << "\n" << std::flush;
         observer.onEval(eval);
     };
 
     try {
         while (s.stepsDone < s.setup.totalSteps) {
-            if (stop.stop_requested()) {
+            if (!s.dist && stop.stop_requested()) { // several processes: decided in trainStep
                 summary.stopped = true;
                 break;
             }
@@ -262,8 +316,10 @@ RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
             outcome.metrics.epoch = static_cast<double>(s.microBatchesDone()) /
                                     static_cast<double>(s.setup.microBatchesPerEpoch);
             s.lastLoss = outcome.metrics.loss;
-            metrics << toJson(outcome.metrics).dump() << "\n" << std::flush;
-            observer.onStep(outcome.metrics);
+            if (writes) {
+                metrics << toJson(outcome.metrics).dump() << "\n" << std::flush;
+                observer.onStep(outcome.metrics);
+            }
             if (s.config.evalEvery > 0 && s.stepsDone % s.config.evalEvery == 0 &&
                 s.data->hasValidation())
                 runEval();
@@ -289,7 +345,8 @@ RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
     summary.lastCheckpoint = s.lastCheckpoint;
     summary.lastLoss = s.lastLoss;
     summary.lastEvalLoss = s.lastEvalLoss;
-    observer.onFinished(summary);
+    if (writes)
+        observer.onFinished(summary);
     return summary;
 }
 

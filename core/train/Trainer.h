@@ -47,6 +47,10 @@ struct TrainSetup
     int64_t microBatchesPerEpoch = 0;
     int64_t totalSteps = 0;
     int64_t startStep = 0; // > 0 when resumed
+    // Data parallelism (launcher environment, see README): this process's
+    // rank and the number of processes; only rank 0 writes and reports steps.
+    int rank = 0;
+    int worldSize = 1;
 };
 
 class Trainer

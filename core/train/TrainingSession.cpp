@@ -105,11 +105,25 @@ TrainingSession::TrainingSession(const TrainConfig &cfg, TrainObserver *log) : c
     };
 
     device = model::parseDevice(config.device.toString());
+    const auto distEnv = distributedEnvFromEnvironment();
+    // One GPU per process: LOCAL_RANK picks it, as with torchrun.
+    if (distEnv && device.is_cuda())
+        device = at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(distEnv->localRank));
     computeDtype = computeDtypeOf(config.precision);
     setup.device = device.str();
     probe = memory::MemoryProbe::forDevice(device);
     // Seeds dropout (CPU and every CUDA device); LoRA init has its own generator.
     at::manual_seed(config.seed);
+    if (distEnv) {
+        dist = std::make_unique<Distributed>(*distEnv, device);
+        setup.rank = dist->rank();
+        setup.worldSize = dist->worldSize();
+        if (dist->rank() == 0 && config.gradAccumSteps % dist->worldSize() != 0 && log)
+            log->onLog(LogLevel::Warning,
+                       "grad_accum_steps (" + std::to_string(config.gradAccumSteps) +
+                           ") is not a multiple of the " + std::to_string(dist->worldSize()) +
+                           " processes: some processes idle during part of every step");
+    }
 
     // Model (+ tokenizer for the data).
     const auto source = io::resolveModelSource(config.model);

@@ -8,6 +8,7 @@
 #include "memory/MemoryProbe.h"
 #include "model/CausalLM.h"
 #include "optim/Optimizer.h"
+#include "train/Distributed.h"
 #include "train/LossScaler.h"
 #include "train/TrainableParameters.h"
 #include "train/Trainer.h"
@@ -39,6 +40,9 @@ struct TrainingSession
     std::unique_ptr<optim::Optimizer> decayOptimizer, plainOptimizer;
     LossScaler scaler{false};
     int64_t loadBytes = 0;
+    // Several processes (launcher environment); null for one process. The
+    // step's grad_accum_steps micro-batches are split between the ranks.
+    std::unique_ptr<Distributed> dist;
 
     // Progress (what a checkpoint saves besides tensors).
     int64_t stepsDone = 0;
@@ -47,6 +51,9 @@ struct TrainingSession
     std::filesystem::path lastCheckpoint;
 
     int64_t microBatchesDone() const { return stepsDone * config.gradAccumSteps; }
+    int rank() const { return dist ? dist->rank() : 0; }
+    int worldSize() const { return dist ? dist->worldSize() : 1; }
+    bool writes() const { return rank() == 0; } // files and step reports
     std::vector<optim::Optimizer *> optimizers() const;
 };
 

@@ -161,6 +161,23 @@ private slots:
             QVERIFY2(fs::exists(temp / "run" / file), file);
     }
 
+    // --max-steps and --output-dir override the file (one recipe, several runs),
+    // and the saved run.json records what ran.
+    void commandLineOverridesTheConfig()
+    {
+        test::TempDir temp;
+        const auto file = writeConfig(temp, runConfig(temp / "unused"), "run.json");
+        const auto result = train({"--config", file.string(), "--json", "--max-steps", "2",
+                                   "--output-dir", (temp / "other").string()});
+        QVERIFY2(result.exitCode == 0, describe(result).c_str());
+        const auto lines = jsonLines(result.out);
+        QCOMPARE(lines.back().value("steps", int64_t{0}), int64_t{2});
+        QVERIFY(!fs::exists(temp / "unused"));
+        const auto saved = json::parse(test::readText(temp / "other" / "run.json"));
+        QCOMPARE(saved["max_steps"].get<int64_t>(), int64_t{2});
+        QVERIFY(saved["epochs"].is_null());
+    }
+
     void badConfigIsRefusedBeforeWriting()
     {
         test::TempDir temp;
