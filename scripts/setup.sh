@@ -19,6 +19,8 @@ debian_packages=(
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
     libsqlite3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev libcli11-dev
+    libssl-dev
+    clang libclang-rt-14-dev
     xvfb xauth
 )
 

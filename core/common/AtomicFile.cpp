@@ -11,16 +11,19 @@
 
 namespace headroom {
 
-namespace {
-void fsyncPath(const std::filesystem::path &path, int flags)
+void fsyncDirectory(const std::filesystem::path &folder)
 {
-    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
+    const auto path = folder.empty() ? std::filesystem::path(".") : folder;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throwFileError(path, std::string("cannot open folder to sync it: ") + std::strerror(errno));
+    // EINVAL: the file system cannot sync folders (some FUSE mounts); nothing to do.
+    const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+    const int error = errno;
+    ::close(fd);
+    if (!synced)
+        throwFileError(path, std::string("cannot sync folder: ") + std::strerror(error));
 }
-} // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path target) : m_target(std::move(target))
 {
@@ -68,8 +71,10 @@ void AtomicFile::commit()
         throwFileError(m_target,
                        std::string("cannot rename temporary file: ") + std::strerror(errno));
     m_committed = true;
-    auto folder = m_target.parent_path();
-    fsyncPath(folder.empty() ? std::filesystem::path(".") : folder, O_RDONLY | O_DIRECTORY);
+    // The rename is durable only once the folder is synced; without this a
+    // power loss can leave the old name, or (on some file systems) the new
+    // name with no data.
+    fsyncDirectory(m_target.parent_path());
 }
 
 void writeFileAtomically(const std::filesystem::path &target, std::string_view content)

@@ -36,4 +36,9 @@ private:
 // Convenience: the whole content at once.
 void writeFileAtomically(const std::filesystem::path &target, std::string_view content);
 
+// fsync of a folder, so that the names created, renamed or removed in it
+// survive a power loss (after renaming a folder into place, for instance).
+// Error naming the folder when it cannot be synced.
+void fsyncDirectory(const std::filesystem::path &folder);
+
 } // namespace headroom

@@ -1,6 +1,7 @@
 // Locating and reading a run's checkpoint (see RunCheckpoint.h).
 #include "export/RunCheckpoint.h"
 
+#include "common/ChecksumManifest.h"
 #include "common/Error.h"
 #include "io/JsonFile.h"
 
@@ -117,6 +118,9 @@ RunCheckpoint openRunCheckpoint(const fs::path &run, const std::optional<std::st
     }
     out.folder = fs::absolute(out.folder).lexically_normal();
     out.name = out.folder.filename().string();
+    // A torn or bit-flipped checkpoint must not be exported.
+    if (hasChecksumManifest(out.folder))
+        verifyChecksumManifest(out.folder);
     readState(out.folder / "state.json", out);
 
     // The checkpoint's own copy of the config describes its weights; the

@@ -65,6 +65,13 @@ nlohmann::json parseJsonText(std::string_view text, const std::filesystem::path 
             what = what.substr(colon + 2);
         throwFileError(file, "invalid JSON at line " + std::to_string(line) + " column " +
                                  std::to_string(column) + ": " + what);
+    } catch (const nlohmann::json::exception &e) {
+        // Not a parse_error but still bad input: a number too large for a
+        // double ("1e999", out_of_range.406) comes out of the parser this way.
+        std::string what = e.what();
+        if (auto bracket = what.find("] "); bracket != std::string::npos)
+            what = what.substr(bracket + 2);
+        throwFileError(file, "invalid JSON: " + what);
     }
     if (!duplicate.empty())
         throwFileError(file, "duplicate key `" + duplicate + "`");

@@ -6,6 +6,8 @@
 #include "common/Error.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -45,12 +47,19 @@ public:
         const json *value = find(names, &name);
         if (!value)
             return std::nullopt;
-        if (value->is_number_integer() || value->is_number_unsigned())
+        if (value->is_number_unsigned()) {
+            if (value->get<uint64_t>() <= uint64_t(std::numeric_limits<int64_t>::max()))
+                return static_cast<int64_t>(value->get<uint64_t>());
+        } else if (value->is_number_integer()) {
             return value->get<int64_t>();
-        if (value->is_number_float() &&
-            value->get<double>() == static_cast<int64_t>(value->get<double>()))
-            return static_cast<int64_t>(value->get<double>());
-        fail(name, "must be an integer, found " + value->dump());
+        } else if (value->is_number_float()) {
+            // Range-check before converting: a double beyond int64 (1e40) is
+            // undefined behaviour to cast (found by fuzz_model_config).
+            const double d = value->get<double>();
+            if (d >= -0x1p63 && d < 0x1p63 && d == std::trunc(d))
+                return static_cast<int64_t>(d);
+        }
+        fail(name, "must be an integer that fits 64 bits, found " + value->dump());
         return std::nullopt;
     }
 
@@ -196,8 +205,12 @@ void parseRope(FieldReader &reader, const json &root, ModelConfig &config)
         config.rope.factor = num("factor", 0.0);
         config.rope.lowFreqFactor = num("low_freq_factor", 1.0);
         config.rope.highFreqFactor = num("high_freq_factor", 4.0);
-        config.rope.originalMaxPositions =
-            static_cast<int64_t>(num("original_max_position_embeddings", 8192));
+        const double original = num("original_max_position_embeddings", 8192);
+        if (original >= 1 && original < 0x1p62 && original == std::trunc(original))
+            config.rope.originalMaxPositions = static_cast<int64_t>(original);
+        else
+            reader.fail(scalingField + ".original_max_position_embeddings",
+                        "must be a positive integer");
         if (config.rope.factor <= 0)
             reader.fail(scalingField + ".factor",
                         "must be a positive number for llama3 rope scaling");

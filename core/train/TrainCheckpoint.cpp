@@ -2,6 +2,7 @@
 #include "train/TrainCheckpoint.h"
 
 #include "common/AtomicFile.h"
+#include "common/ChecksumManifest.h"
 #include "common/Error.h"
 #include "io/JsonFile.h"
 #include "lora/PeftAdapter.h"
@@ -11,7 +12,9 @@
 #include <ATen/core/grad_mode.h>
 #include <c10/util/Exception.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -60,6 +63,18 @@ void removeOldCheckpoints(const fs::path &dir)
         fs::remove_all(dir / *names.begin());
         names.erase(names.begin());
     }
+}
+
+// Test-only fault injection (tests/interop/tst_train_faults.cpp): with
+// HEADROOM_TEST_CRASH_IN_CHECKPOINT set to exactly the step being saved, the
+// process SIGKILLs itself after the weights and optimizer files are written
+// and before state.json, the manifest and the rename: a crash in the middle
+// of a checkpoint. Unset, or any other value, does nothing.
+void crashHereIfTestAsks(int64_t step)
+{
+    const char *value = std::getenv("HEADROOM_TEST_CRASH_IN_CHECKPOINT");
+    if (value && std::to_string(step) == value)
+        ::raise(SIGKILL);
 }
 
 } // namespace
@@ -116,6 +131,7 @@ fs::path saveCheckpoint(TrainingSession &s, const fs::path &runDir)
                 optimizer[kOptimizerGroups[g] + key] = tensor;
     model::saveTensorFile(partial / "optimizer.safetensors", optimizer);
     model::saveTensorFile(partial / "rng.safetensors", captureRngStates(s.device));
+    crashHereIfTestAsks(s.stepsDone);
 
     nlohmann::json state = {
         {"format", "headroom-checkpoint"},
@@ -129,12 +145,21 @@ fs::path saveCheckpoint(TrainingSession &s, const fs::path &runDir)
         {"eval_loss", s.lastEvalLoss ? nlohmann::json(*s.lastEvalLoss) : nlohmann::json(nullptr)},
         {"loss_scale", s.scaler.scale()},
         {"loss_scale_clean_steps", s.scaler.cleanSteps()},
+        {"checksums", kChecksumManifestName},
     };
     writeFileAtomically(partial / "state.json", state.dump(2) + "\n");
+    // Last: the SHA-256 of every file, verified by loadCheckpoint. Then make
+    // the folder's entries durable before it is renamed into place, and the
+    // rename durable before `latest` names it.
+    writeChecksumManifest(partial);
+    if (s.config.lora.enabled)
+        fsyncDirectory(partial / "adapter");
+    fsyncDirectory(partial);
 
     const fs::path folder = dir / name;
     fs::remove_all(folder);
     fs::rename(partial, folder);
+    fsyncDirectory(dir);
     writeFileAtomically(dir / "latest", name + "\n");
     removeOldCheckpoints(dir);
     return folder;
@@ -157,7 +182,14 @@ fs::path latestCheckpoint(const fs::path &runDir)
 void loadCheckpoint(TrainingSession &s, const fs::path &folder)
 {
     const auto statePath = folder / "state.json";
+    // Every file against its SHA-256 before any is trusted. Checkpoints
+    // written before the manifest existed have no "checksums" field.
+    if (hasChecksumManifest(folder))
+        verifyChecksumManifest(folder);
     const auto state = io::readJsonFile(statePath);
+    if (state.contains("checksums") && !hasChecksumManifest(folder))
+        throw Error((folder / kChecksumManifestName).string() +
+                    ": missing, but state.json says the checkpoint has one");
     auto field = [&](const char *key) -> const nlohmann::json & {
         if (!state.contains(key))
             throw Error(statePath.string() + ": field `" + key + "` is missing");

@@ -4,6 +4,9 @@
 // checkpoints/step-NNNNNNNN/ of the run folder. A checkpoint is written under
 // a temporary name and renamed when complete, then checkpoints/latest points
 // to it, so a crash while saving leaves the previous checkpoint intact.
+// Every file is fsynced, and so is every folder whose entries change; the
+// folder's SHA256SUMS (common/ChecksumManifest.h) is written last and
+// verified on load, so a torn or corrupted file is an Error naming it.
 #pragma once
 
 #include "model/TensorFile.h"

@@ -8,6 +8,7 @@
 #include "train/Trainer.h"
 
 #include "common/AtomicFile.h"
+#include "common/ChecksumManifest.h"
 #include "lora/PeftAdapter.h"
 #include "train/ChunkedLoss.h"
 #include "train/LrSchedule.h"
@@ -243,6 +244,9 @@ Trainer::~Trainer() = default;
 std::unique_ptr<Trainer> Trainer::resume(const fs::path &runDir, TrainObserver *setupLog)
 {
     const auto folder = latestCheckpoint(runDir);
+    // Before anything is read from it, run.json included (loadCheckpoint checks again).
+    if (hasChecksumManifest(folder))
+        verifyChecksumManifest(folder);
     auto config = readTrainConfig(folder / "run.json");
     config.outputDir = runDir.string(); // the run folder may have moved
     auto impl = std::make_unique<TrainingSession>(config, setupLog);
