@@ -7,6 +7,7 @@
 // that the two runs are the same computation up to summation order.
 #include "common/TensorFixtures.h"
 #include "common/TestSupport.h"
+#include "common/TinyRun.h"
 
 #include <QProcess>
 #include <QtTest>
@@ -26,26 +27,12 @@ using nlohmann::json;
 
 namespace {
 
-fs::path trainFixtures()
-{
-    return test::fixtureDir() / "train";
-}
-
 json runConfig(const fs::path &output)
 {
-    return {{"model", (trainFixtures() / "tiny_llama").string()},
-            {"dataset", (trainFixtures() / "small.jsonl").string()},
-            {"precision", "fp32"},
-            {"device", "cpu"},
-            {"max_steps", 4},
-            {"epochs", nullptr},
-            {"micro_batch_size", 2},
-            {"grad_accum_steps", 2}, // the global batch: 4 rows, 2 per rank with 2 processes
-            {"warmup_steps", 0},
-            {"learning_rate", 1e-3},
-            {"save_every", 0},
-            {"lora", {{"r", 8}, {"alpha", 16}, {"dropout", 0.0}}},
-            {"output_dir", output.string()}};
+    auto config = test::tinyRunConfig(output);
+    config["grad_accum_steps"] = 2;  // the global batch: 4 rows, 2 per rank with 2 processes
+    config["lora"]["dropout"] = 0.0; // each rank draws its own masks
+    return config;
 }
 
 fs::path writeConfig(const test::TempDir &temp, const json &config, const std::string &name)

@@ -5,6 +5,7 @@
 // the last checkpoint kept when the loss blows up. The numbers themselves
 // are tst_trainer's business; this checks the command's contract.
 #include "common/TestSupport.h"
+#include "common/TinyRun.h"
 
 #include <QProcess>
 #include <QtTest>
@@ -19,27 +20,10 @@ using nlohmann::json;
 
 namespace {
 
-fs::path trainFixtures()
-{
-    return test::fixtureDir() / "train";
-}
-
 // A short fp32 CPU LoRA run config; `output` is the run folder.
 json runConfig(const fs::path &output)
 {
-    return {{"model", (trainFixtures() / "tiny_llama").string()},
-            {"dataset", (trainFixtures() / "small.jsonl").string()},
-            {"precision", "fp32"},
-            {"device", "cpu"},
-            {"max_steps", 4},
-            {"epochs", nullptr},
-            {"micro_batch_size", 2},
-            {"grad_accum_steps", 1},
-            {"warmup_steps", 0},
-            {"learning_rate", 1e-3},
-            {"save_every", 0},
-            {"lora", {{"r", 8}, {"alpha", 16}}},
-            {"output_dir", output.string()}};
+    return test::tinyRunConfig(output);
 }
 
 fs::path writeConfig(const test::TempDir &temp, const json &config, const std::string &name)
@@ -104,7 +88,7 @@ private slots:
     // it, and its ChatML specials are single tokens.
     void fixtureModelIsAccepted()
     {
-        const auto folder = (trainFixtures() / "tiny_llama").string();
+        const auto folder = (test::trainFixtures() / "tiny_llama").string();
         const auto inspect = test::runCli({"inspect", folder});
         QVERIFY2(inspect.exitCode == 0, describe(inspect).c_str());
         QVERIFY2(inspect.out.find("llama") != std::string::npos, inspect.out.c_str());

@@ -6,6 +6,7 @@
 // is an Error naming the file. Power loss (fsync) is not simulated here.
 #include "common/ChecksumManifest.h"
 #include "common/TestSupport.h"
+#include "common/TinyRun.h"
 
 #include <QProcess>
 #include <QtTest>
@@ -25,28 +26,16 @@ namespace {
 
 constexpr int64_t kSteps = 16;
 
-fs::path trainFixtures()
-{
-    return test::fixtureDir() / "train";
-}
-
 // fp32 CPU LoRA with dropout (so the RNG state matters), a checkpoint after
 // every step.
 json runConfig(const fs::path &output)
 {
-    return {{"model", (trainFixtures() / "tiny_llama").string()},
-            {"dataset", (trainFixtures() / "small.jsonl").string()},
-            {"precision", "fp32"},
-            {"device", "cpu"},
-            {"max_steps", kSteps},
-            {"epochs", nullptr},
-            {"micro_batch_size", 2},
-            {"grad_accum_steps", 1},
-            {"warmup_steps", 2},
-            {"learning_rate", 1e-3},
-            {"save_every", 1},
-            {"lora", {{"r", 8}, {"alpha", 16}, {"dropout", 0.1}}},
-            {"output_dir", output.string()}};
+    auto config = test::tinyRunConfig(output);
+    config["max_steps"] = kSteps;
+    config["warmup_steps"] = 2;
+    config["save_every"] = 1;
+    config["lora"]["dropout"] = 0.1;
+    return config;
 }
 
 // One thread: the same numbers whatever the load, and no spinning OpenMP.
