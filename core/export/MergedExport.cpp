@@ -3,6 +3,7 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/ReadFile.h"
 #include "export/AdapterWeights.h"
 #include "export/BaseWeights.h"
 #include "export/ExportFolder.h"
@@ -49,16 +50,6 @@ std::string shapeText(const std::vector<int64_t> &shape)
     for (std::size_t i = 0; i < shape.size(); ++i)
         text += (i ? ", " : "") + std::to_string(shape[i]);
     return text + "]";
-}
-
-std::string readWholeFile(const fs::path &file)
-{
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throwFileError(file, "cannot read");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 // Ties each adapter module to the base weight it modifies; shapes must fit.
@@ -120,7 +111,7 @@ void writeTokenizerFiles(const io::ModelSource &source, const fs::path &staging,
             const auto file = source.path / name;
             if (!fs::exists(file))
                 continue;
-            writeFileAtomically(staging / name, readWholeFile(file));
+            writeFileAtomically(staging / name, readFile(file));
             summary.files.push_back(name);
         }
         if (!fs::exists(source.path / "tokenizer.json"))

@@ -3,6 +3,7 @@
 
 #include "common/ChecksumManifest.h"
 #include "common/Error.h"
+#include "common/ReadFile.h"
 #include "io/JsonFile.h"
 
 #include <fstream>
@@ -14,16 +15,6 @@ namespace headroom::exporting {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string readSmallText(const fs::path &file)
-{
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throwFileError(file, "cannot read");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::string trimmed(std::string text)
 {
@@ -46,7 +37,7 @@ fs::path latestCheckpoint(const fs::path &runDir)
         throwFileError(latest, "missing: the run has no complete checkpoint yet (train until a "
                                "checkpoint is saved, or name one with --checkpoint)");
     }
-    const auto name = trimmed(readSmallText(latest));
+    const auto name = trimmed(readFile(latest));
     if (name.empty() || name == "." || name == ".." ||
         name.find_first_of("/\\") != std::string::npos)
         throwFileError(latest, "must hold the folder name of a checkpoint, found `" + name + "`");
