@@ -22,10 +22,17 @@ BpeModel::BpeModel(std::unordered_map<std::string, int32_t> vocab,
                    const std::string &where)
     : m_vocab(std::move(vocab)), m_options(std::move(options))
 {
+    // Ids index a table, so an absurd id (2e9 in a hostile file) must not
+    // size it: real vocabularies are dense, with gaps only where added tokens sit.
+    const int64_t idLimit = 2 * static_cast<int64_t>(m_vocab.size()) + 65536;
     int32_t maxId = -1;
     for (const auto &[token, id] : m_vocab) {
         if (id < 0)
             json::fail(where, ".vocab[`" + token + "`] has a negative id " + std::to_string(id));
+        if (id >= idLimit)
+            json::fail(where, ".vocab[`" + token + "`] has the id " + std::to_string(id) +
+                                  ", far beyond the " + std::to_string(m_vocab.size()) +
+                                  " tokens of the vocabulary");
         maxId = std::max(maxId, id);
     }
     m_idToToken.resize(static_cast<size_t>(maxId + 1));
