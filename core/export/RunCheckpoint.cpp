@@ -3,8 +3,8 @@
 
 #include "common/ChecksumManifest.h"
 #include "common/Error.h"
-#include "common/ReadFile.h"
 #include "io/JsonFile.h"
+#include "train/RunFolder.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -15,37 +15,6 @@ namespace headroom::exporting {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string trimmed(std::string text)
-{
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
-// The folder `checkpoints/latest` names. The trainer writes a bare folder
-// name; anything that could leave checkpoints/ is refused rather than followed.
-fs::path latestCheckpoint(const fs::path &runDir)
-{
-    const auto latest = runDir / "checkpoints" / "latest";
-    if (!fs::exists(latest)) {
-        if (!fs::exists(runDir / "run.json"))
-            throwFileError(runDir, "not a run folder (no run.json) and not a checkpoint folder "
-                                   "(no state.json)");
-        throwFileError(latest, "missing: the run has no complete checkpoint yet (train until a "
-                               "checkpoint is saved, or name one with --checkpoint)");
-    }
-    const auto name = trimmed(readFile(latest));
-    if (name.empty() || name == "." || name == ".." ||
-        name.find_first_of("/\\") != std::string::npos)
-        throwFileError(latest, "must hold the folder name of a checkpoint, found `" + name + "`");
-    const auto folder = runDir / "checkpoints" / name;
-    if (!fs::is_directory(folder))
-        throwFileError(latest, "names `" + name + "`, but " + folder.string() + " does not exist");
-    return folder;
-}
 
 void readState(const fs::path &stateFile, RunCheckpoint &out)
 {
@@ -97,7 +66,7 @@ RunCheckpoint openRunCheckpoint(const fs::path &run, const std::optional<std::st
     } else {
         out.runDir = run;
         if (!checkpoint) {
-            out.folder = latestCheckpoint(run);
+            out.folder = train::latestCheckpoint(run);
         } else {
             const fs::path named = *checkpoint;
             out.folder = named.has_parent_path() || fs::exists(named / "state.json")

@@ -165,20 +165,6 @@ fs::path saveCheckpoint(TrainingSession &s, const fs::path &runDir)
     return folder;
 }
 
-fs::path latestCheckpoint(const fs::path &runDir)
-{
-    const fs::path latest = runDir / "checkpoints" / "latest";
-    std::ifstream in(latest);
-    std::string name;
-    if (!in || !std::getline(in, name) || name.empty())
-        throw Error(latest.string() + ": no checkpoint to resume from (is " + runDir.string() +
-                    " a Headroom run folder?)");
-    const fs::path folder = runDir / "checkpoints" / name;
-    if (name.find('/') != std::string::npos || !fs::is_directory(folder))
-        throw Error(latest.string() + ": names `" + name + "`, which is not a checkpoint folder");
-    return folder;
-}
-
 void loadCheckpoint(TrainingSession &s, const fs::path &folder)
 {
     const auto statePath = folder / "state.json";

@@ -20,9 +20,6 @@ namespace headroom::train {
 // keeps the newest kKeptCheckpoints. Returns its folder.
 std::filesystem::path saveCheckpoint(TrainingSession &session, const std::filesystem::path &runDir);
 
-// The folder `checkpoints/latest` names; Error naming the file when there is none.
-std::filesystem::path latestCheckpoint(const std::filesystem::path &runDir);
-
 // Restores weights, optimizer, RNG, scaler and counters into a session built
 // from the checkpoint's run.json. Errors name the file and the tensor.
 void loadCheckpoint(TrainingSession &session, const std::filesystem::path &folder);

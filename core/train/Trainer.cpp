@@ -13,6 +13,7 @@
 #include "train/ChunkedLoss.h"
 #include "train/LrSchedule.h"
 #include "train/MetricsJson.h"
+#include "train/RunFolder.h"
 #include "train/TrainCheckpoint.h"
 #include "train/TrainingSession.h"
 

@@ -14,6 +14,7 @@
 #include "model/TensorFile.h"
 #include "train/LossScaler.h"
 #include "train/LrSchedule.h"
+#include "train/RunFolder.h"
 #include "train/Trainer.h"
 
 #include <QtTest>
@@ -95,10 +96,7 @@ RunResult runTrainer(const train::TrainConfig &config)
 
 fs::path latest(const fs::path &runDir)
 {
-    std::ifstream in(runDir / "checkpoints" / "latest");
-    std::string name;
-    std::getline(in, name);
-    return runDir / "checkpoints" / name;
+    return train::latestCheckpoint(runDir);
 }
 
 // The trainable tensors of a run's latest checkpoint.
