@@ -52,5 +52,8 @@ target_link_options(headroom_torch INTERFACE "LINKER:--push-state,--no-as-needed
 target_link_libraries(headroom_torch INTERFACE torch)
 
 if(HEADROOM_WITH_QT)
-    find_package(Qt6 6.4 REQUIRED COMPONENTS Core Widgets Test)
+    find_package(Qt6 6.4 REQUIRED COMPONENTS Core Widgets PrintSupport Test LinguistTools)
+    find_package(QCustomPlotQt6 REQUIRED)
 endif()
+# The run store (core/store): the GUI's and the CLI's record of runs.
+find_package(SQLite3 REQUIRED)

@@ -1,0 +1,2 @@
+// Placeholder while the desktop-application work is in progress.
+#pragma once
