@@ -3,6 +3,7 @@
 // (an unexpected failure inside the engine).
 #include "Commands.h"
 #include "common/Error.h"
+#include "model/ComputeThreads.h"
 
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
@@ -48,7 +49,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    headroom::model::useAllCpuThreads();
     try {
         for (auto *sub : app.get_subcommands())
             if (sub->parsed())
