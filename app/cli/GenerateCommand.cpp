@@ -3,12 +3,10 @@
 // produced. Temperature 0 is greedy decoding.
 #include "CliSupport.h"
 #include "Commands.h"
-#include "lora/PeftAdapter.h"
-#include "model/Generation.h"
+#include "model/TextGenerator.h"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace headroom::cli {
 
@@ -32,46 +30,35 @@ struct GenerateOptions
 
 int runGenerate(const GenerateOptions &options)
 {
-    auto source = io::resolveModelSource(options.model);
-    auto tokenizer = loadTokenizerFor(source);
-    auto lm = loadModelFor(source, options.compute.dtype, options.compute.attention,
-                           options.compute.device);
-    if (options.adapter)
-        lora::loadPeftAdapter(*lm, *options.adapter);
-    auto prompt = promptIds(tokenizer, options.prompt, options.chat || options.chatFormat,
-                            options.chatFormat);
-    model::SamplingOptions sampling;
+    model::TextGeneratorOptions load;
+    load.dtype = options.compute.dtype;
+    load.attention = options.compute.attention;
+    load.device = options.compute.device;
+    load.adapter = options.adapter;
+    load.prompt = options.chat ? model::PromptMode::Chat : model::PromptMode::Raw;
+    load.chatFormat = options.chatFormat;
+    model::TextGenerator generator(options.model, load);
+
+    model::GenerationOptions sampling;
     sampling.maxNewTokens = options.maxNewTokens;
     sampling.temperature = options.temperature;
     sampling.topP = options.topP;
     sampling.repetitionPenalty = options.repetitionPenalty;
     sampling.seed = options.seed;
-    if (auto eos = tokenizer.eosId())
-        sampling.stopIds.push_back(*eos);
-    for (auto id : lm->config().eosTokenIds)
-        sampling.stopIds.push_back(id);
-
-    // Decode the whole continuation each time and print what is new, so
-    // multi-token characters appear only once complete.
-    if (options.chat || options.chatFormat)
-        for (auto id : chatStopIds(tokenizer))
-            sampling.stopIds.push_back(id);
-    std::ostringstream discard;
-    TokenStreamer streamer(tokenizer,
-                           options.json ? static_cast<std::ostream &>(discard) : std::cout);
-    auto tokens = model::generate(*lm, prompt, sampling, [&](int64_t token) {
-        streamer.add(token);
-        return true;
-    });
+    // Pieces arrive as the text grows, never splitting a UTF-8 character.
+    auto print = [&](const std::string &piece) {
+        if (!options.json)
+            std::cout << piece << std::flush;
+    };
+    const auto result = generator.run(options.prompt, sampling, print);
     if (options.json) {
-        std::cout << nlohmann::json{{"prompt_ids", prompt},
-                                    {"ids", tokens},
-                                    {"text", streamer.text()}}
+        std::cout << nlohmann::json{{"prompt_ids", result.promptIds},
+                                    {"ids", result.tokenIds},
+                                    {"text", result.text}}
                          .dump()
                   << "\n";
         return 0;
     }
-    streamer.finish();
     std::cout << "\n";
     return 0;
 }
