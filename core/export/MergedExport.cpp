@@ -207,6 +207,7 @@ MergedExportSummary exportMergedModel(const RunCheckpoint &checkpoint, const fs:
         summary.files.push_back(plan.fileName(s));
         pending[s].clear();
     };
+    std::size_t done = 0;
     base->forEach([&](std::size_t i, const at::Tensor &stored) {
         const auto &update = updates[i];
         at::Tensor value = update.replacement.defined() ? update.replacement : stored;
@@ -227,6 +228,8 @@ MergedExportSummary exportMergedModel(const RunCheckpoint &checkpoint, const fs:
         pending[s][i] = std::move(value);
         if (--remaining[s] == 0)
             writeShard(s);
+        if (options.onProgress)
+            options.onProgress(++done, tensors.size());
     });
     if (plan.shards.size() > 1) {
         writeFileAtomically(folder.staging() / "model.safetensors.index.json",

@@ -13,6 +13,7 @@
 #include "export/ShardPlan.h"
 #include "io/DType.h"
 
+#include <functional>
 #include <optional>
 
 namespace headroom::exporting {
@@ -22,6 +23,9 @@ struct MergedExportOptions
     // Of the floating-point weights; default: the base's (bf16 for GGUF bases).
     std::optional<io::DType> dtype;
     uint64_t maxShardBytes = kDefaultMaxShardBytes;
+    // Called after each tensor is computed (done of total), for a progress
+    // bar; from the exporting thread.
+    std::function<void(std::size_t done, std::size_t total)> onProgress;
 };
 
 struct MergedExportSummary : ExportSummary
