@@ -22,7 +22,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 namespace headroom::train {
@@ -54,6 +56,38 @@ void trimMetrics(const fs::path &file, int64_t stepsDone)
             kept += line + "\n";
     }
     writeFileAtomically(file, kept);
+}
+
+// Test-only fault injection (tests/ui/tst_ui_train.cpp): with
+// HEADROOM_TEST_OOM_AT_STEP set to exactly the step about to run, the step
+// throws the allocator's out-of-memory error, as a run that does not fit.
+// Unset, or any other value, does nothing.
+void outOfMemoryHereIfTestAsks(int64_t step)
+{
+    const char *value = std::getenv("HEADROOM_TEST_OOM_AT_STEP");
+    TORCH_CHECK_WITH(OutOfMemoryError, !value || std::to_string(step) != value,
+                     "out of memory (simulated by HEADROOM_TEST_OOM_AT_STEP=", step, ")");
+}
+
+// The CPU allocator reports a failed allocation as a plain c10::Error.
+bool isOutOfMemory(const c10::Error &e)
+{
+    const std::string text = e.what_without_backtrace();
+    return text.find("out of memory") != std::string::npos ||
+           text.find("not enough memory") != std::string::npos;
+}
+
+// The root run.json says what the run is; a resume with changed memory
+// settings (Trainer::resume) rewrites it, output_dir aside.
+bool savedConfigDiffers(const fs::path &file, const TrainConfig &config)
+{
+    try {
+        auto saved = readTrainConfig(file);
+        saved.outputDir = config.outputDir;
+        return !(saved == config);
+    } catch (const Error &) {
+        return true;
+    }
 }
 
 at::Tensor forwardHidden(model::CausalLM &model, const MicroBatch &batch)
@@ -225,7 +259,45 @@ EvalMetrics evaluate(TrainingSession &s)
     return eval;
 }
 
+// A model too large for the device fails while loading: the same answer
+// (OutOfMemoryError) as a step that does not fit.
+std::unique_ptr<TrainingSession> makeSession(const TrainConfig &config, TrainObserver *log)
+{
+    try {
+        return std::make_unique<TrainingSession>(config, log);
+    } catch (const c10::OutOfMemoryError &e) {
+        throw OutOfMemoryError(std::string("setting up the run: ") + e.what_without_backtrace());
+    }
+}
+
 } // namespace
+
+std::optional<std::string> resumeConflict(const TrainConfig &saved, const TrainConfig &changed)
+{
+    TrainConfig c = changed;
+    c.outputDir = saved.outputDir;
+    c.attention = saved.attention;
+    c.gradientCheckpointing = saved.gradientCheckpointing;
+    c.lora.dropout = saved.lora.dropout;
+    c.quantization = saved.quantization;
+    c.doubleQuant = saved.doubleQuant;
+    if (c.microBatchSize * c.gradAccumSteps == saved.microBatchSize * saved.gradAccumSteps) {
+        c.microBatchSize = saved.microBatchSize;
+        c.gradAccumSteps = saved.gradAccumSteps;
+    }
+    if (c == saved)
+        return std::nullopt;
+    const auto a = toJson(saved), b = toJson(c);
+    for (const auto &[key, value] : a.items()) {
+        if (b.contains(key) && b.at(key) == value)
+            continue;
+        if (key == "micro_batch_size" || key == "grad_accum_steps")
+            return std::string("micro_batch_size × grad_accum_steps (the effective batch) differs "
+                               "from the saved run's");
+        return "`" + key + "` differs from the saved run's";
+    }
+    return std::string("the config differs from the saved run's");
+}
 
 Trainer::Trainer(const TrainConfig &config, TrainObserver *setupLog)
 {
@@ -235,22 +307,28 @@ Trainer::Trainer(const TrainConfig &config, TrainObserver *setupLog)
                     "` already holds a run; continue it with --resume or choose another folder");
     if (fs::exists(out) && !fs::is_directory(out))
         throw Error("output_dir `" + config.outputDir + "` is a file, not a folder");
-    m = std::make_unique<TrainingSession>(config, setupLog);
+    m = makeSession(config, setupLog);
 }
 
 Trainer::Trainer(std::unique_ptr<TrainingSession> session) : m(std::move(session)) {}
 
 Trainer::~Trainer() = default;
 
-std::unique_ptr<Trainer> Trainer::resume(const fs::path &runDir, TrainObserver *setupLog)
+std::unique_ptr<Trainer> Trainer::resume(const fs::path &runDir, TrainObserver *setupLog,
+                                         const std::optional<TrainConfig> &changed)
 {
     const auto folder = latestCheckpoint(runDir);
     // Before anything is read from it, run.json included (loadCheckpoint checks again).
     if (hasChecksumManifest(folder))
         verifyChecksumManifest(folder);
     auto config = readTrainConfig(folder / "run.json");
+    if (changed) {
+        if (auto conflict = resumeConflict(config, *changed))
+            throw Error(runDir.string() + ": cannot resume with a changed config: " + *conflict);
+        config = *changed;
+    }
     config.outputDir = runDir.string(); // the run folder may have moved
-    auto impl = std::make_unique<TrainingSession>(config, setupLog);
+    auto impl = makeSession(config, setupLog);
     loadCheckpoint(*impl, folder);
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
@@ -278,7 +356,7 @@ RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
     try {
         if (writes) {
             fs::create_directories(runDir);
-            if (s.stepsDone == 0)
+            if (s.stepsDone == 0 || savedConfigDiffers(runDir / "run.json", s.config))
                 writeTrainConfig(s.config, runDir / "run.json");
             trimMetrics(runDir / "metrics.jsonl", s.stepsDone);
             metrics.open(runDir / "metrics.jsonl", std::ios::app);
@@ -312,6 +390,7 @@ RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
                 summary.stopped = true;
                 break;
             }
+            outOfMemoryHereIfTestAsks(s.stepsDone + 1);
             auto outcome = trainStep(s, stop);
             if (outcome.interrupted) {
                 summary.stopped = true;
@@ -339,9 +418,15 @@ RunSummary Trainer::run(TrainObserver &observer, std::stop_token stop)
             checkpoint();
     } catch (const TrainingError &) {
         throw;
+    } catch (const std::bad_alloc &) {
+        throw OutOfMemoryError("step " + std::to_string(s.stepsDone + 1) +
+                               ": out of host memory; the last checkpoint is kept");
     } catch (const c10::Error &e) {
-        throw TrainingError("step " + std::to_string(s.stepsDone + 1) + ": " +
-                            e.what_without_backtrace() + "; the last checkpoint is kept");
+        const std::string what = "step " + std::to_string(s.stepsDone + 1) + ": " +
+                                 e.what_without_backtrace() + "; the last checkpoint is kept";
+        if (dynamic_cast<const c10::OutOfMemoryError *>(&e) || isOutOfMemory(e))
+            throw OutOfMemoryError(what);
+        throw TrainingError(what);
     } catch (const fs::filesystem_error &e) {
         throw TrainingError(std::string("writing a checkpoint failed: ") + e.what());
     }

@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -32,6 +33,22 @@ class TrainingError : public Error
 public:
     using Error::Error;
 };
+
+// A TrainingError because the device (or the host) ran out of memory: the
+// run did not fit, so the GUI answers it with the estimator's fit advice.
+class OutOfMemoryError : public TrainingError
+{
+public:
+    using TrainingError::TrainingError;
+};
+
+// Why a run saved with `saved` cannot continue with `changed` (the first
+// field that differs in what the run learns, e.g. "`learning_rate` differs
+// from the saved run's"); nullopt when it can. Only memory trade-offs may
+// change on resume: attention, gradient_checkpointing, lora.dropout,
+// quantization, double_quant, and micro_batch_size with grad_accum_steps at
+// the same effective batch (output_dir is the run folder anyway).
+std::optional<std::string> resumeConflict(const TrainConfig &saved, const TrainConfig &changed);
 
 // What the setup found, for the CLI's first lines and the GUI's run panel.
 struct TrainSetup
@@ -58,9 +75,12 @@ class Trainer
 public:
     // Throws TrainConfigError / Error for bad config, model or data.
     explicit Trainer(const TrainConfig &config, TrainObserver *setupLog = nullptr);
-    // Continues the run in `runDir` from checkpoints/latest with its saved config.
+    // Continues the run in `runDir` from checkpoints/latest with its saved
+    // config, or with `changed` where resumeConflict allows it (the answer to
+    // an out-of-memory: same run, less memory); throws Error otherwise.
     static std::unique_ptr<Trainer> resume(const std::filesystem::path &runDir,
-                                           TrainObserver *setupLog = nullptr);
+                                           TrainObserver *setupLog = nullptr,
+                                           const std::optional<TrainConfig> &changed = {});
     ~Trainer();
     Trainer(const Trainer &) = delete;
     Trainer &operator=(const Trainer &) = delete;
