@@ -93,9 +93,7 @@ int runEstimate(const EstimateOptions &options)
     }
     memory::applyStoredCalibration(device);
 
-    int64_t budget = device.isCuda() && device.detected && device.freeBytes > 0
-                         ? device.freeBytes + (500ll << 20) // free now + our own context
-                         : (device.isCuda() ? device.totalBytes : device.freeBytes);
+    int64_t budget = memory::defaultBudget(device);
     if (options.budgetGb) {
         if (!(*options.budgetGb > 0) || !std::isfinite(*options.budgetGb))
             throw Error("--budget must be a positive number of GB");

@@ -125,6 +125,13 @@ std::string labelOf(const Option &o, const TrainConfig &before, const TrainConfi
 
 } // namespace
 
+int64_t defaultBudget(const DeviceInfo &device)
+{
+    if (device.isCuda() && device.detected && device.freeBytes > 0)
+        return device.freeBytes + (500ll << 20); // free now + our own context
+    return device.isCuda() ? device.totalBytes : device.freeBytes;
+}
+
 FitAdvice adviseFit(const model::ModelConfig &model, const TrainConfig &config,
                     const DeviceInfo &device, int64_t budget)
 {

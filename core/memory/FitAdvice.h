@@ -38,7 +38,13 @@ struct FitAdvice
     std::optional<MemoryEstimate> autoFitEstimate;
 };
 
-// `budget`: bytes the run may use on `device` (its total, or --budget).
+// The bytes a run may use on `device` when the user names no budget: a
+// detected GPU offers its free memory plus the context this process will
+// create; a GPU from the planning table its total; the CPU the RAM available
+// now. The CLI's `estimate` and the GUI's fits / does-not-fit both use it.
+int64_t defaultBudget(const DeviceInfo &device);
+
+// `budget`: bytes the run may use on `device` (defaultBudget, or --budget).
 FitAdvice adviseFit(const model::ModelConfig &model, const train::TrainConfig &config,
                     const DeviceInfo &device, int64_t budget);
 
