@@ -1,7 +1,100 @@
-#include "TechniquesPage.h"
+#include "techniques/TechniquesPage.h"
+
+#include "techniques/DeviceSelector.h"
+#include "techniques/EstimateChart.h"
+#include "techniques/FitAdvicePanel.h"
+#include "techniques/TechniqueControls.h"
+#include "techniques/TrainingControls.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
 
 namespace headroom::ui {
 
-TechniquesPage::TechniquesPage(RunDraft &draft, QWidget *parent) : QWidget(parent) {}
+TechniquesPage::TechniquesPage(RunDraft &draft, QWidget *parent) : QWidget(parent), m_draft(draft)
+{
+    setObjectName("techniquesPage");
+    m_techniques = new TechniqueControls(draft);
+    m_techniques->setObjectName("techniqueControls");
+    m_training = new TrainingControls(draft);
+    m_training->setObjectName("trainingControls");
+    auto *controls = new QWidget;
+    auto *controlsLayout = new QVBoxLayout(controls);
+    controlsLayout->addWidget(m_techniques);
+    controlsLayout->addWidget(m_training);
+    controlsLayout->addStretch(1);
+    auto *scroll = new QScrollArea;
+    scroll->setObjectName("techniquesScroll");
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(controls);
+    scroll->setMinimumWidth(controls->sizeHint().width() + 24);
+
+    m_devices = new DeviceSelector(draft);
+    m_chart = new EstimateChart;
+    m_chart->setObjectName("estimateChart");
+    m_advicePanel = new FitAdvicePanel;
+    m_advicePanel->setObjectName("fitAdvice");
+    auto *estimate = new QWidget;
+    auto *estimateLayout = new QVBoxLayout(estimate);
+    auto *deviceRow = new QFormLayout;
+    deviceRow->addRow(tr("Plan for"), m_devices);
+    estimateLayout->addLayout(deviceRow);
+    estimateLayout->addWidget(m_chart, 1);
+    estimateLayout->addWidget(m_advicePanel);
+
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(scroll);
+    splitter->addWidget(estimate);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(m_advicePanel, &FitAdvicePanel::applyRequested, this,
+            [this](const train::TrainConfig &config) { m_draft.setConfig(config); });
+    connect(&m_draft, &RunDraft::configChanged, this, &TechniquesPage::recompute);
+    connect(&m_draft, &RunDraft::modelChanged, this, &TechniquesPage::recompute);
+    connect(&m_draft, &RunDraft::plannedDeviceChanged, this, &TechniquesPage::recompute);
+    recompute();
+}
+
+void TechniquesPage::recompute()
+{
+    const auto &config = m_draft.config();
+    const auto errors = train::validateTrainConfig(config);
+    m_techniques->showErrors(errors);
+    m_training->showErrors(errors);
+
+    m_estimate.reset();
+    m_advice.reset();
+    const auto &shape = m_draft.modelShape();
+    const auto &device = m_draft.plannedDevice();
+    m_budget = memory::defaultBudget(device);
+    if (!shape) {
+        m_chart->showMessage(tr("Open a model to see the estimate."));
+        m_advicePanel->clear();
+        emit estimateChanged();
+        return;
+    }
+    try {
+        m_estimate = memory::estimateMemory(*shape, config, device);
+        m_advice = memory::adviseFit(*shape, config, device, m_budget);
+    } catch (const std::exception &error) {
+        m_estimate.reset();
+        m_advice.reset();
+        m_chart->showMessage(tr("No estimate for this model: %1").arg(error.what()));
+        m_advicePanel->clear();
+        emit estimateChanged();
+        return;
+    }
+    const QString deviceName = device.isCuda() ? QString::fromStdString(device.name) : tr("CPU");
+    m_chart->setEstimate(*m_estimate, config, m_budget,
+                         device.isCuda() ? deviceName : tr("CPU RAM available"));
+    m_advicePanel->setAdvice(*m_advice, *m_estimate, config, deviceName);
+    emit estimateChanged();
+}
 
 } // namespace headroom::ui
