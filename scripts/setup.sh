@@ -22,6 +22,7 @@ debian_packages=(
     libssl-dev
     clang libclang-rt-14-dev
     xvfb xauth
+    desktop-file-utils appstream dpkg-dev
 )
 
 install_debian_packages() {
