@@ -117,6 +117,24 @@ private slots:
         QVERIFY(estimate && estimate->text().contains("Estimated peak"));
     }
 
+    // The README's run command: the demo recipe names neither model nor
+    // dataset path of this machine; the command line does.
+    void theDemoRecipeLoadsWithTheCommandLinesModel()
+    {
+        ui::MainWindow window(*m_store);
+        const QString recipe =
+            QString::fromStdString((test::sourceDir() / "resources/demo/demo-run.json").string());
+        ui::applyStartup(window, {fixture("tiny_llama"), fixture("small.jsonl"), recipe, 2});
+        const auto &config = window.draft().config();
+        QCOMPARE(QString::fromStdString(config.model), fixture("tiny_llama"));
+        QCOMPARE(QString::fromStdString(config.dataset), fixture("small.jsonl"));
+        QVERIFY(config.quantization == train::Quantization::Nf4);
+        QVERIFY(config.optimizer == train::Optimizer::AdamW8bit);
+        QCOMPARE(config.maxSteps.value_or(0), int64_t(40));
+        QCOMPARE(window.currentPage(), ui::MainWindow::TechniquesStep);
+        QVERIFY(!QApplication::activeModalWidget()); // no error box
+    }
+
     void sessionAndWindowStateSurviveARestart()
     {
         {

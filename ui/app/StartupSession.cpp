@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 #include "data/DataPage.h"
+#include "io/JsonFile.h"
 #include "model/ModelPage.h"
 #include "train/TrainConfig.h"
 
@@ -28,11 +29,20 @@ QString firstExisting(const QStringList &candidates)
     return {};
 }
 
-// A config whose model and dataset are opened separately through the pages.
-std::optional<train::TrainConfig> readConfig(MainWindow &window, const QString &file)
+// A recipe may leave the model and the dataset out (the demo recipe does:
+// the command line names them); they are filled in from the options, and
+// opened through the pages afterwards.
+std::optional<train::TrainConfig> readConfig(MainWindow &window, const StartupOptions &options)
 {
     try {
-        return train::readTrainConfig(file.toStdString());
+        auto json = io::readJsonFile(options.config.toStdString());
+        if (json.is_object()) {
+            if (!json.contains("model") && !options.model.isEmpty())
+                json["model"] = options.model.toStdString();
+            if (!json.contains("dataset") && !options.dataset.isEmpty())
+                json["dataset"] = options.dataset.toStdString();
+        }
+        return train::parseTrainConfig(json, options.config.toStdString());
     } catch (const std::exception &error) {
         QMessageBox::warning(&window, QObject::tr("Run configuration"),
                              QString::fromUtf8(error.what()));
@@ -94,7 +104,7 @@ void applyStartup(MainWindow &window, const StartupOptions &options)
 {
     std::optional<train::TrainConfig> config;
     if (!options.config.isEmpty())
-        config = readConfig(window, options.config);
+        config = readConfig(window, options);
     const auto session = savedSession();
     if (!config)
         config = session;
