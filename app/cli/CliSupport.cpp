@@ -95,13 +95,4 @@ void TokenStreamer::finish()
     m_printed = std::move(current);
 }
 
-std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer)
-{
-    std::vector<int64_t> ids;
-    for (const char *token : {"<|im_end|>", "<|eot_id|>", "<|end|>", "</s>"})
-        if (auto id = tokenizer.tokenToId(token))
-            ids.push_back(*id);
-    return ids;
-}
-
 } // namespace headroom::cli

@@ -62,7 +62,4 @@ private:
     std::string m_printed;
 };
 
-// Tokens that end an assistant turn in the model's chat format (e.g. <|im_end|>).
-std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer);
-
 } // namespace headroom::cli

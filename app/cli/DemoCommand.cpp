@@ -11,6 +11,7 @@
 #include "common/Error.h"
 #include "lora/PeftAdapter.h"
 #include "model/Generation.h"
+#include "model/TextGenerator.h"
 #include "train/Trainer.h"
 
 #include <unistd.h>
@@ -50,7 +51,7 @@ void answer(model::CausalLM &lm, const tok::Tokenizer &tokenizer, const DemoOpti
         sampling.stopIds.push_back(*eos);
     for (auto id : lm.config().eosTokenIds)
         sampling.stopIds.push_back(id);
-    for (auto id : chatStopIds(tokenizer))
+    for (auto id : model::chatStopIds(tokenizer))
         sampling.stopIds.push_back(id);
 
     TokenStreamer streamer(tokenizer, std::cout);

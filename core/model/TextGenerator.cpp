@@ -54,7 +54,8 @@ private:
     std::string m_sent;
 };
 
-// Tokens that end an assistant turn in the common chat formats (e.g. <|im_end|>).
+} // namespace
+
 std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer)
 {
     std::vector<int64_t> ids;
@@ -63,8 +64,6 @@ std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer)
             ids.push_back(*id);
     return ids;
 }
-
-} // namespace
 
 struct TextGenerator::Impl
 {

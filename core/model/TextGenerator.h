@@ -15,7 +15,15 @@
 #include <string>
 #include <vector>
 
+namespace headroom::tok {
+class Tokenizer;
+}
+
 namespace headroom::model {
+
+// Tokens that end an assistant turn in the common chat formats (<|im_end|>,
+// <|eot_id|>, <|end|>, </s>) that this tokenizer has.
+std::vector<int64_t> chatStopIds(const tok::Tokenizer &tokenizer);
 
 // How a prompt is turned into ids.
 enum class PromptMode {
