@@ -5,6 +5,7 @@
 #include "LengthHistogram.h"
 #include "MalformedList.h"
 #include "SamplePreview.h"
+#include "common/DroppedPath.h"
 #include "common/RecentList.h"
 
 #include <QDir>
@@ -14,7 +15,6 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -275,25 +275,15 @@ void DataPage::showStatus(const QString &text, bool error)
                                   : QString());
 }
 
-QString DataPage::droppedPath(const QMimeData *mime)
-{
-    if (!mime || !mime->hasUrls())
-        return {};
-    for (const QUrl &url : mime->urls())
-        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
-            return url.toLocalFile();
-    return {};
-}
-
 void DataPage::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (!droppedPath(event->mimeData()).isEmpty())
+    if (!droppedLocalPath(event->mimeData(), true).isEmpty())
         event->acceptProposedAction();
 }
 
 void DataPage::dropEvent(QDropEvent *event)
 {
-    const QString path = droppedPath(event->mimeData());
+    const QString path = droppedLocalPath(event->mimeData(), true);
     if (path.isEmpty())
         return;
     event->acceptProposedAction();

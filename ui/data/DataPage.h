@@ -13,7 +13,6 @@
 #include <QWidget>
 
 class QLabel;
-class QMimeData;
 
 namespace headroom::ui {
 
@@ -54,7 +53,6 @@ private:
     void followDataset();
     void updateTruncation();
     void showStatus(const QString &text, bool error);
-    static QString droppedPath(const QMimeData *mime);
 
     RunDraft &m_draft;
     QString m_path;

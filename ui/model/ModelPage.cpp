@@ -1,6 +1,7 @@
 #include "ModelPage.h"
 
 #include "ModelSummaryPanel.h"
+#include "common/DroppedPath.h"
 #include "common/RecentList.h"
 #include "io/HfCache.h"
 #include "model/ModelInspector.h"
@@ -15,7 +16,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
-#include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
 #include <QVBoxLayout>
@@ -221,25 +221,15 @@ void ModelPage::followDraft()
     }
 }
 
-QString ModelPage::droppedPath(const QMimeData *mime)
-{
-    if (!mime || !mime->hasUrls())
-        return {};
-    for (const QUrl &url : mime->urls())
-        if (url.isLocalFile())
-            return url.toLocalFile();
-    return {};
-}
-
 void ModelPage::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (!droppedPath(event->mimeData()).isEmpty())
+    if (!droppedLocalPath(event->mimeData(), false).isEmpty())
         event->acceptProposedAction();
 }
 
 void ModelPage::dropEvent(QDropEvent *event)
 {
-    const QString path = droppedPath(event->mimeData());
+    const QString path = droppedLocalPath(event->mimeData(), false);
     if (path.isEmpty())
         return;
     event->acceptProposedAction();

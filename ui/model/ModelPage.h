@@ -13,7 +13,6 @@
 class QLabel;
 class QListWidget;
 class QListWidgetItem;
-class QMimeData;
 
 namespace headroom::model {
 struct ModelSummary;
@@ -52,7 +51,6 @@ protected:
 private:
     void showError(const QString &message);
     void followDraft();
-    static QString droppedPath(const QMimeData *mime);
 
     RunDraft &m_draft;
     QString m_argument;
