@@ -57,7 +57,7 @@ private slots:
         window.draft().update([](train::TrainConfig &config) {
             config.maxSteps = qEnvironmentVariableIntValue("HEADROOM_SCREENSHOT_STEPS") > 0
                                   ? qEnvironmentVariableIntValue("HEADROOM_SCREENSHOT_STEPS")
-                                  : 8;
+                                  : 6;
             config.evalEvery = 2;
             config.warmupSteps = 2;
         });
@@ -75,6 +75,13 @@ private slots:
                  failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
         QTest::qWait(200); // the plots' last throttled redraw
         shoot(window, ui::MainWindow::TrainStep, "4-train");
+        // The README's picture of the train page: controls and curves, not
+        // the log (it names this machine's temporary run folder).
+        auto *log = window.trainPage()->findChild<QWidget *>("trainLog");
+        QVERIFY(log);
+        const int logTop = log->mapTo(&window, QPoint(0, 0)).y();
+        QVERIFY(window.grab(QRect(0, 0, window.width(), logTop - 4))
+                    .save(QStringLiteral(HEADROOM_SCREENSHOT_DIR "/readme-train.png")));
         shoot(window, ui::MainWindow::ExportStep, "5-export");
         const auto runs = store.listRuns();
         QCOMPARE(runs.size(), size_t(1));
