@@ -4,7 +4,9 @@
 #include "io/CheckpointIndex.h"
 
 #include "common/Error.h"
+#include "common/MappedFile.h"
 #include "io/JsonFile.h"
+#include "io/Limits.h"
 
 #include <algorithm>
 #include <set>
@@ -63,7 +65,19 @@ CheckpointIndex CheckpointIndex::open(const fs::path &folder)
     };
 
     if (fs::is_regular_file(indexPath, ec)) {
-        const auto json = readJsonFile(indexPath);
+        nlohmann::json json;
+        {
+            // Mapped, and the weight_map counted before parsing, so that an
+            // index listing millions of tensors is refused before it is built.
+            const auto mapped = MappedFile::open(indexPath);
+            const std::string_view text(reinterpret_cast<const char *>(mapped->data()),
+                                        mapped->size());
+            if (countObjectMembers(text, "weight_map", kMaxTensorCount) > kMaxTensorCount)
+                throwFileError(indexPath, "weight_map lists more than " +
+                                              std::to_string(kMaxTensorCount) +
+                                              " tensors, the limit for one model");
+            json = parseJsonText(text, indexPath);
+        }
         if (!json.is_object() || !json.contains("weight_map") || !json["weight_map"].is_object())
             throwFileError(indexPath, "missing object `weight_map`");
         // Shard name -> tensors the index places there, opened once each.

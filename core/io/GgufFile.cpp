@@ -5,6 +5,7 @@
 
 #include "common/Error.h"
 #include "io/CheckedMath.h"
+#include "io/Limits.h"
 
 #include <cstring>
 
@@ -280,6 +281,11 @@ GgufFile GgufFile::open(const std::filesystem::path &path)
     if (kvCount > c.left() / 14)
         c.fail("metadata count " + std::to_string(kvCount) + " cannot fit in a file of " +
                std::to_string(c.bytes.size()) + " bytes");
+    // Before the metadata is read: tiny tensor infos could satisfy the
+    // size bound and still ask for a million entries.
+    if (tensorCount > kMaxTensorCount)
+        c.fail("tensor count " + std::to_string(tensorCount) + " is over the limit of " +
+               std::to_string(kMaxTensorCount) + " tensors in one file");
     if (tensorCount > c.left() / 25)
         c.fail("tensor count " + std::to_string(tensorCount) + " cannot fit in a file of " +
                std::to_string(c.bytes.size()) + " bytes");

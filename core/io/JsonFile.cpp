@@ -78,6 +78,86 @@ nlohmann::json parseJsonText(std::string_view text, const std::filesystem::path 
     return result;
 }
 
+namespace {
+// SAX handler behind countObjectMembers: depth 1 is inside the top-level
+// object. Returning false from a handler stops nlohmann's parser.
+class MemberCounter
+{
+public:
+    MemberCounter(std::string_view underKey, std::size_t stopAfter, std::string_view excluded)
+        : m_under(underKey), m_stop(stopAfter), m_excluded(excluded)
+    {}
+    std::size_t count() const { return m_count; }
+
+    bool null() { return true; }
+    bool boolean(bool) { return true; }
+    bool number_integer(nlohmann::json::number_integer_t) { return true; }
+    bool number_unsigned(nlohmann::json::number_unsigned_t) { return true; }
+    bool number_float(nlohmann::json::number_float_t, const std::string &) { return true; }
+    bool string(std::string &) { return true; }
+    bool binary(nlohmann::json::binary_t &) { return true; }
+    bool start_object(std::size_t)
+    {
+        ++m_depth;
+        // Entering the value of top-level member `underKey`.
+        if (m_depth == 2 && !m_under.empty() && m_topKey == m_under)
+            m_inTarget = true;
+        return true;
+    }
+    bool end_object()
+    {
+        if (m_depth == 2)
+            m_inTarget = false;
+        --m_depth;
+        return true;
+    }
+    bool start_array(std::size_t)
+    {
+        ++m_depth;
+        return true;
+    }
+    bool end_array()
+    {
+        --m_depth;
+        return true;
+    }
+    bool key(std::string &k)
+    {
+        if (m_depth == 1)
+            m_topKey = k;
+        const bool counted = m_under.empty() ? m_depth == 1 : (m_inTarget && m_depth == 2);
+        if (counted && (m_excluded.empty() || k != m_excluded))
+            ++m_count;
+        return m_count <= m_stop;
+    }
+    bool parse_error(std::size_t, const std::string &, const nlohmann::json::exception &)
+    {
+        return false;
+    }
+
+private:
+    std::string_view m_under;
+    std::size_t m_stop;
+    std::string_view m_excluded;
+    std::string m_topKey;
+    int m_depth = 0;
+    bool m_inTarget = false;
+    std::size_t m_count = 0;
+};
+} // namespace
+
+std::size_t countObjectMembers(std::string_view text, std::string_view underKey,
+                               std::size_t stopAfter, std::string_view excludedKey)
+{
+    MemberCounter counter(underKey, stopAfter, excludedKey);
+    try {
+        nlohmann::json::sax_parse(text.begin(), text.end(), &counter);
+    } catch (const nlohmann::json::exception &) {
+        // Bad input (a number beyond a double, ...): parseJsonText words it.
+    }
+    return counter.count();
+}
+
 nlohmann::json readJsonFile(const std::filesystem::path &file)
 {
     std::ifstream in(file, std::ios::binary);

@@ -7,6 +7,7 @@
 #include "common/Error.h"
 #include "io/CheckedMath.h"
 #include "io/JsonFile.h"
+#include "io/Limits.h"
 
 #include <algorithm>
 #include <cstring>
@@ -60,6 +61,11 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path &path)
     const uint64_t bufferLength = fileSize - dataStart;
 
     std::string_view headerText(reinterpret_cast<const char *>(bytes.data()) + 8, headerLength);
+    // Counted before parsing: a 100 MB header of tiny entries would cost
+    // gigabytes as nlohmann values before any per-tensor check could run.
+    if (countObjectMembers(headerText, {}, kMaxTensorCount, "__metadata__") > kMaxTensorCount)
+        throwFileError(path, "header lists more than " + std::to_string(kMaxTensorCount) +
+                                 " tensors, the limit for one file");
     nlohmann::json header;
     try {
         header = parseJsonText(headerText, path);

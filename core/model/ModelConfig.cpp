@@ -278,7 +278,12 @@ void parseGpt2(FieldReader &reader, const json &root, ModelConfig &config)
     config.numKvHeads = config.numHeads;
     config.maxPositions = reader.positiveInt({"n_positions", "max_position_embeddings"}, 1024);
     auto inner = reader.optionalInt({"n_inner"});
-    config.intermediateSize = inner && *inner > 0 ? *inner : 4 * config.hiddenSize;
+    // 4 × an absurd n_embd would overflow; the size limits below refuse
+    // n_embd itself (0 here keeps n_inner out of that message).
+    config.intermediateSize = inner && *inner > 0 ? *inner
+                              : config.hiddenSize <= kMaxModelSizes.hiddenSize
+                                  ? 4 * config.hiddenSize
+                                  : 0;
     config.normEps = reader.number({"layer_norm_epsilon"}, 1e-5);
     config.hiddenAct = reader.string("activation_function", "gelu_new");
     if (config.hiddenAct != "gelu_new" && config.hiddenAct != "gelu_pytorch_tanh")
@@ -332,6 +337,30 @@ ModelConfig parseModelConfig(const json &root, const std::string &source)
         reader.fail("num_key_value_heads", "(" + std::to_string(config.numKvHeads) +
                                                ") must divide `num_attention_heads` (" +
                                                std::to_string(config.numHeads) + ")");
+    // Upper limits (ModelConfig.h): a type-valid but absurd size is refused
+    // here, naming the field, before anything multiplies it.
+    const bool gpt2 = config.family == Family::Gpt2;
+    const struct
+    {
+        const char *field;
+        int64_t value, max;
+    } limits[] = {
+        {"vocab_size", config.vocabSize, kMaxModelSizes.vocabSize},
+        {gpt2 ? "n_embd" : "hidden_size", config.hiddenSize, kMaxModelSizes.hiddenSize},
+        {gpt2 ? "n_inner" : "intermediate_size", config.intermediateSize,
+         kMaxModelSizes.intermediateSize},
+        {gpt2 ? "n_layer" : "num_hidden_layers", config.numLayers, kMaxModelSizes.numLayers},
+        {gpt2 ? "n_head" : "num_attention_heads", config.numHeads, kMaxModelSizes.numHeads},
+        {"num_key_value_heads", config.numKvHeads, kMaxModelSizes.numHeads},
+        {"head_dim", config.headDim, kMaxModelSizes.headDim},
+        {gpt2 ? "n_positions" : "max_position_embeddings", config.maxPositions,
+         kMaxModelSizes.maxPositions},
+    };
+    for (const auto &limit : limits)
+        if (limit.value > limit.max)
+            reader.fail(limit.field, "is " + std::to_string(limit.value) + ", over the limit of " +
+                                         std::to_string(limit.max) + " (allowed: 1 to " +
+                                         std::to_string(limit.max) + ")");
     if (config.normEps <= 0)
         reader.fail(config.family == Family::Gpt2 ? "layer_norm_epsilon" : "rms_norm_eps",
                     "must be positive");

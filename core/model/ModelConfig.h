@@ -24,6 +24,23 @@ struct RopeScaling
     int64_t originalMaxPositions = 8192; // llama3
 };
 
+// Upper limits on config.json sizes, far above any real model (the largest
+// today: hidden 16384-25600, intermediate 53248-73728, 126 layers, 128 heads,
+// head_dim 256, vocabularies of 262144, 10M positions). They keep every
+// product of sizes (parameterCount, the memory estimate's tensor sizes) well
+// inside int64 and turn a config of 10^5 layers into an error naming the field.
+struct ModelSizeLimits
+{
+    int64_t vocabSize = int64_t(1) << 24;        // 16777216
+    int64_t hiddenSize = int64_t(1) << 17;       // 131072
+    int64_t intermediateSize = int64_t(1) << 20; // 1048576
+    int64_t numLayers = 4096;
+    int64_t numHeads = 4096; // query and key/value heads
+    int64_t headDim = 1024;
+    int64_t maxPositions = int64_t(1) << 27; // 134217728
+};
+inline constexpr ModelSizeLimits kMaxModelSizes{};
+
 struct ModelConfig
 {
     std::string modelType; // config.json `model_type`: llama, mistral, qwen2, gpt2

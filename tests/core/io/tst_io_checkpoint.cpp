@@ -128,6 +128,39 @@ private slots:
         expectError(open, {"model.safetensors.index.json: invalid JSON at line 2 column"});
     }
 
+    void tooManyTensorsInTheIndex()
+    {
+        // 10^6 entries (36 MB) in weight_map: refused by the count limit
+        // before the index is parsed into values or any shard is opened.
+        test::TempDir dir;
+        writeShard(dir / "s1.safetensors", {"a"});
+        std::string index = "{\"metadata\":{\"total_size\":1},\"weight_map\":{";
+        for (int i = 0; i < 1'000'000; ++i)
+            index += (i ? ",\"t" : "\"t") + std::to_string(i) + "\":\"s1.safetensors\"";
+        index += "}}";
+        test::writeBytes(dir / "model.safetensors.index.json", index);
+        expectError([&] { (void)CheckpointIndex::open(dir.path()); },
+                    {"model.safetensors.index.json", "weight_map lists more than 500000 tensors"});
+    }
+
+    void memberCountingForLimits()
+    {
+        // The SAX count behind the tensor limits: which members count, and
+        // that it stops early.
+        const std::string header =
+            R"({"a":{"dtype":"F32","shape":[1]},"__metadata__":{"x":"y","z":"w"},"b":{"c":1}})";
+        QCOMPARE(countObjectMembers(header, {}, 10, "__metadata__"), std::size_t(2));
+        QCOMPARE(countObjectMembers(header, {}, 10), std::size_t(3));
+        QCOMPARE(countObjectMembers(header, {}, 0, "__metadata__"), std::size_t(1));
+        const std::string index =
+            R"({"metadata":{"m":1,"n":2},"weight_map":{"x":"s","y":"s","z":{"q":1}},"w":{"v":1}})";
+        QCOMPARE(countObjectMembers(index, "weight_map", 10), std::size_t(3));
+        QCOMPARE(countObjectMembers(index, "nothing", 10), std::size_t(0));
+        // Broken JSON: what was counted before the error.
+        QCOMPARE(countObjectMembers("{\"weight_map\":{\"x\":\"s\",\"y\":", "weight_map", 10),
+                 std::size_t(2));
+    }
+
     void jsonErrorsHavePositions()
     {
         test::TempDir dir;

@@ -169,6 +169,10 @@ private slots:
         EXPECT_ERROR(Builder().header(0, 0, 1).out, "unsupported GGUF version 1");
         EXPECT_ERROR(Builder().header(0, 1'000'000'000'000ull).out, "metadata count 1000000000000");
         EXPECT_ERROR(Builder().header(UINT64_MAX, 0).out, "tensor count");
+        // 10^6 tensors in a file large enough to hold their infos (25 bytes
+        // each at least): refused by the count limit, not the size bound.
+        EXPECT_ERROR(Builder().header(1'000'000, 0).out + std::string(26'000'000, '\0'),
+                     "tensor count 1000000 is over the limit of 500000");
         // A string array claiming 2^60 elements.
         EXPECT_ERROR(Builder()
                          .header(0, 1)

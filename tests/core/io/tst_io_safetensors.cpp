@@ -166,6 +166,17 @@ private slots:
         expectRefused(dir, makeFile("{" + entry("a", "F32", "[4,8]", 0, 128) + "}", data, 100000),
                       "runs past the end of the file");
         expectRefused(dir, makeFile("{}", "", 200'000'000), "exceeds the limit");
+        {
+            // 10^6 empty tensors: a 57 MB header, under the 100 MB header
+            // limit, refused by the tensor count before it is parsed.
+            std::string many = "{\"__metadata__\":{\"format\":\"pt\"}";
+            for (int i = 0; i < 1'000'000; ++i)
+                many += ",\"t" + std::to_string(i) + "\":{\"dtype\":\"U8\",\"shape\":[0]," +
+                        "\"data_offsets\":[0,0]}";
+            many += "}";
+            QVERIFY(many.size() > 50'000'000 && many.size() < kMaxSafetensorsHeader);
+            expectRefused(dir, makeFile(many, ""), "header lists more than 500000 tensors");
+        }
         // Header length lie: N one short cuts the JSON.
         expectRefused(dir,
                       makeFile("{" + entry("a", "F32", "[4,8]", 0, 128) + "}", data,

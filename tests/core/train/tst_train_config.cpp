@@ -269,6 +269,10 @@ private slots:
             {"max_seq_len", 1, "found 1"},
             {"micro_batch_size", 0, "from 1 to 65536, found 0"},
             {"micro_batch_size", 100000, "from 1 to 65536, found 100000"},
+            // Issue 8's absurd sizes: refused by range, never multiplied.
+            {"max_seq_len", 1'000'000'000'000ll,
+             "an integer from 2 to 1048576, found 1000000000000"},
+            {"micro_batch_size", 1'000'000'000, "from 1 to 65536, found 1000000000"},
             {"grad_accum_steps", 0, "must be a positive integer, found 0"},
             {"max_steps", 0, "must be a positive integer or null, found 0"},
             {"epochs", 0, "must be a positive number or null, found 0"},
