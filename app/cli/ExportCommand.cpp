@@ -59,13 +59,32 @@ void print(const exporting::RunCheckpoint &checkpoint, const exporting::ExportSu
         std::cout << "  " << file << "\n";
 }
 
+// An error while writing (a full disk) names the file inside the export's
+// temporary folder, which is removed by then: say so, and that the output
+// folder was not written, so the user knows nothing half-written is left.
+template <class Export> auto abandonOnError(const std::string &out, Export &&run)
+{
+    try {
+        return run();
+    } catch (const Error &e) {
+        const std::string what = e.what();
+        if (what.find(".partial-") == std::string::npos)
+            throw;
+        throw Error(what +
+                    " (export abandoned: its temporary folder is removed and nothing was "
+                    "written to `" +
+                    out + "`)");
+    }
+}
+
 int runExport(const ExportOptions &options)
 {
     const auto checkpoint = exporting::openRunCheckpoint(options.run, options.checkpoint);
     if (options.format == "peft") {
         if (options.dtype)
             throw Error("--dtype applies to --format merged only (adapters are saved in fp32)");
-        const auto summary = exporting::exportPeftAdapter(checkpoint, options.out);
+        const auto summary = abandonOnError(
+            options.out, [&] { return exporting::exportPeftAdapter(checkpoint, options.out); });
         print(checkpoint, summary, "peft", "", options.json);
         return 0;
     }
@@ -73,7 +92,8 @@ int runExport(const ExportOptions &options)
     if (options.dtype)
         merged.dtype = parseExportDType(*options.dtype);
     merged.maxShardBytes = exporting::parseShardSize(options.maxShardSize);
-    const auto summary = exporting::exportMergedModel(checkpoint, options.out, merged);
+    const auto summary = abandonOnError(
+        options.out, [&] { return exporting::exportMergedModel(checkpoint, options.out, merged); });
     const std::string extra = std::string(" (") + std::string(io::dtypeName(summary.dtype)) + ", " +
                               std::to_string(summary.shards) + " shard" +
                               (summary.shards == 1 ? "" : "s") + ")";

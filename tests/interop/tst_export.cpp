@@ -17,6 +17,10 @@
 
 #include <QtTest>
 
+#include <sys/resource.h>
+
+#include <csignal>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -157,6 +161,43 @@ nlohmann::json checkMerged(const fs::path &base, const fs::path &adapter, const 
         qWarning("%s", result.err.c_str());
     return result.exitCode == 0 ? nlohmann::json::parse(result.out) : nlohmann::json();
 }
+
+// Every file under `folder` (relative path) with its contents.
+std::map<std::string, std::string> snapshot(const fs::path &folder)
+{
+    std::map<std::string, std::string> files;
+    for (const auto &entry : fs::recursive_directory_iterator(folder))
+        if (entry.is_regular_file())
+            files[fs::relative(entry.path(), folder).string()] = test::readText(entry.path());
+    return files;
+}
+
+// A full disk for the processes started while it lives: RLIMIT_FSIZE (no
+// file may grow past `bytes`) with SIGXFSZ ignored, so that write() fails
+// with EFBIG as it would with ENOSPC instead of killing the process. Both are
+// inherited by the CLI that runCli starts; restored afterwards.
+class FullDisk
+{
+public:
+    explicit FullDisk(rlim_t bytes)
+    {
+        getrlimit(RLIMIT_FSIZE, &m_saved);
+        const rlimit limited{bytes, m_saved.rlim_max};
+        m_ok = setrlimit(RLIMIT_FSIZE, &limited) == 0;
+        m_handler = std::signal(SIGXFSZ, SIG_IGN);
+    }
+    ~FullDisk()
+    {
+        setrlimit(RLIMIT_FSIZE, &m_saved);
+        std::signal(SIGXFSZ, m_handler);
+    }
+    bool ok() const { return m_ok; }
+
+private:
+    rlimit m_saved{};
+    void (*m_handler)(int) = SIG_DFL;
+    bool m_ok = false;
+};
 
 } // namespace
 
@@ -478,6 +519,48 @@ print(float((logits - expected["logits"]).abs().max()))
         expectRejected({"export", "--run", run.string(), "--format", "merged", "--max-shard-size",
                         "lots", "--out", (temp / "other").string()},
                        {"--max-shard-size"}, temp / "other");
+    }
+
+    void fullDiskLeavesEarlierExportsIntact()
+    {
+        // Issue 8: a full disk during export. An earlier complete export of
+        // each format is taken first; then the same export under a 4 KiB
+        // file size limit fails on the first larger file (the weights).
+        const auto base = test::fixtureDir() / "models" / "llama_tokenizer";
+        test::TempDir temp;
+        const auto run = makeLoraRun(temp / "run", base, {"q_proj", "v_proj"}, 4, 8, false);
+        for (const std::string format : {"peft", "merged"}) {
+            const auto earlier = temp / ("earlier-" + format);
+            expectOk(test::runCli(
+                {"export", "--run", run.string(), "--format", format, "--out", earlier.string()}));
+            const auto before = snapshot(earlier);
+            QVERIFY(!before.empty());
+
+            const auto out = temp / ("full-" + format);
+            test::ProcessResult result;
+            {
+                FullDisk disk(4096);
+                QVERIFY(disk.ok());
+                result = test::runCli(
+                    {"export", "--run", run.string(), "--format", format, "--out", out.string()});
+            }
+            const std::string weights =
+                format == "peft" ? "adapter_model.safetensors" : "model.safetensors";
+            QVERIFY2(result.exitCode == 2, result.err.c_str());
+            QVERIFY2(result.err.starts_with("error: ") &&
+                         result.err.find(weights) != std::string::npos &&
+                         result.err.find("write failed: File too large") != std::string::npos &&
+                         result.err.find("nothing was written to `" + out.string() + "`") !=
+                             std::string::npos,
+                     result.err.c_str());
+            // Nothing half-written: no output folder, no temporary sibling.
+            QVERIFY2(!fs::exists(out), out.c_str());
+            for (const auto &entry : fs::directory_iterator(temp.path()))
+                QVERIFY2(entry.path().filename().string().find(".partial-") == std::string::npos,
+                         entry.path().c_str());
+            // The earlier export is untouched, byte for byte.
+            QVERIFY(snapshot(earlier) == before);
+        }
     }
 };
 
