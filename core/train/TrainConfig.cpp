@@ -241,7 +241,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // the estimator (batch × seq × vocab × bytes) far inside 64 bits.
 constexpr IntRule kMaxSeqLen{"max_seq_len", 2, 1 << 20, "an integer from 2 to 1048576"};
 constexpr IntRule kMicroBatch{"micro_batch_size", 1, 1 << 16, "an integer from 1 to 65536"};
-constexpr IntRule kGradAccum{"grad_accum_steps", 1, kIntMax, "a positive integer"};
+// A million micro-batches per optimizer step is far past any recipe, and keeps
+// step counts times accumulation (data positions, process shares) in 64 bits.
+constexpr IntRule kGradAccum{"grad_accum_steps", 1, 1 << 20, "an integer from 1 to 1048576"};
 constexpr IntRule kMaxSteps{"max_steps", 1, kIntMax, "a positive integer or null"};
 constexpr IntRule kWarmup{"warmup_steps", 0, kIntMax, "an integer >= 0"};
 constexpr IntRule kEvalEvery{"eval_every", 0, kIntMax, "an integer >= 0 (0 = only at the end)"};

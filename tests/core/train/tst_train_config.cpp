@@ -239,7 +239,9 @@ private slots:
         EXPECT_ERROR(withRequired({{"micro_batch_size", nullptr}}), "micro_batch_size",
                      "found null");
         EXPECT_ERROR(withRequired({{"grad_accum_steps", 18446744073709551615ull}}),
-                     "grad_accum_steps", "a positive integer", "18446744073709551615");
+                     "grad_accum_steps", "an integer from 1 to 1048576", "18446744073709551615");
+        EXPECT_ERROR(withRequired({{"grad_accum_steps", 2097152}}), "grad_accum_steps",
+                     "an integer from 1 to 1048576", "2097152");
         EXPECT_ERROR(withRequired({{"max_steps", "100"}}), "max_steps",
                      "a positive integer or null", "\"100\"");
         EXPECT_ERROR(withRequired({{"epochs", true}}), "epochs", "a positive number or null");
@@ -273,7 +275,7 @@ private slots:
             {"max_seq_len", 1'000'000'000'000ll,
              "an integer from 2 to 1048576, found 1000000000000"},
             {"micro_batch_size", 1'000'000'000, "from 1 to 65536, found 1000000000"},
-            {"grad_accum_steps", 0, "must be a positive integer, found 0"},
+            {"grad_accum_steps", 0, "must be an integer from 1 to 1048576, found 0"},
             {"max_steps", 0, "must be a positive integer or null, found 0"},
             {"epochs", 0, "must be a positive number or null, found 0"},
             {"warmup_steps", -1, "must be an integer >= 0, found -1"},
