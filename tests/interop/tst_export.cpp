@@ -435,8 +435,9 @@ print(float((logits - expected["logits"]).abs().max()))
                                (temp / "out").string()}));
         const auto config = nlohmann::json::parse(test::readText(temp / "out" / "config.json"));
         QCOMPARE(config["dtype"].get<std::string>(), std::string("bfloat16"));
-        for (const auto &t :
-             io::SafetensorsFile::open(temp / "out" / "model.safetensors").tensors())
+        // Named: a range-for over .tensors() of a temporary file would dangle.
+        const auto merged = io::SafetensorsFile::open(temp / "out" / "model.safetensors");
+        for (const auto &t : merged.tensors())
             QVERIFY2(t.dtype == io::DType::BF16, t.name.c_str());
     }
 
