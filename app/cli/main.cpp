@@ -2,6 +2,7 @@
 // where errors become a message on stderr and exit code 2 (bad input) or 1
 // (an unexpected failure inside the engine).
 #include "Commands.h"
+#include "WholeLineStderr.h"
 #include "common/Error.h"
 #include "model/ComputeThreads.h"
 
@@ -14,6 +15,7 @@
 
 int main(int argc, char **argv)
 {
+    headroom::cli::writeStderrWholeLines();
     CLI::App app{"Headroom: fine-tune language models on your own workstation.\n"
                  "MODEL is a Hugging Face model folder, a .gguf file, or a repo id in the local "
                  "Hugging Face cache."};
