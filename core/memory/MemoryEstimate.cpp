@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <sstream>
 
 namespace headroom::memory {
 
@@ -99,6 +101,52 @@ Shape shapeOf(const model::ModelConfig &m, const train::TrainConfig &c)
             p.adapted = loraTargets(c.lora.targetModules, prefix + p.name);
     }
     return s;
+}
+
+// Estimates are computed in int64 bytes. Before any of that arithmetic, a
+// bound of every component is computed in double from the same shape, with
+// factors at least those of the formulas below; a run whose bound passes
+// kMaxEstimateBytes is refused, so that each component stays under it and
+// their sums (a stage adds at most a dozen) stay far inside 64 bits. A
+// type-valid but absurd config (hidden size 10^7, 10^5 layers, lora.r 10^18,
+// 10^12 tokens) would otherwise overflow silently.
+constexpr double kMaxEstimateBytes = 0x1p58; // 256 PiB
+
+double estimateBound(const model::ModelConfig &m, const train::TrainConfig &c)
+{
+    const auto pos = [](int64_t v) { return double(std::max<int64_t>(0, v)); };
+    const double h = pos(m.hiddenSize), inter = pos(m.intermediateSize), layers = pos(m.numLayers),
+                 vocab = pos(m.vocabSize), heads = pos(m.numHeads),
+                 kvHeads = m.numKvHeads > 0 ? pos(m.numKvHeads) : heads,
+                 headDim = m.headDim > 0 ? pos(m.headDim) : (heads > 0 ? h / heads : h),
+                 positions = pos(m.maxPositions), r = c.lora.enabled ? pos(c.lora.r) : 0.0;
+    const double rows = std::max(1.0, pos(c.microBatchSize)), seq = std::max(2.0, pos(c.maxSeqLen));
+    // T² terms exist with eager attention only (SDPA saves no probabilities).
+    const double tokens = rows * seq,
+                 seq2 = c.attention == train::Attention::Eager ? seq * seq : 0.0;
+    // Widest per-token term of a block: every projection's in/out size and r.
+    const double w = h + inter + heads * headDim + kvHeads * headDim + heads + r + 16;
+    const double params =
+        (2 * vocab + positions + 4) * h + layers * (7 * w * w + 12 * w) + layers * 14 * w * w;
+    return 64 * params // weights, grads, states
+           + layers * (128 * w * tokens + 8 * heads * rows * seq2 + seq2 + 5056) // activations
+           + 64 * w * tokens + 32 * tokens                   // tail, batch, targets
+           + 1024 * (4 * h + 12 * vocab) + 8 * vocab * h     // logits and loss
+           + 12 * rows * heads * seq2 + 16 * w * w + 0x1p25; // scratch
+}
+
+std::string humanBound(double bytes)
+{
+    const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 6) {
+        bytes /= 1024;
+        ++u;
+    }
+    std::ostringstream out;
+    out.precision(3);
+    out << bytes << " " << units[u];
+    return out.str();
 }
 
 int64_t bytesOf(Precision p)
@@ -312,7 +360,7 @@ int64_t MemoryEstimate::stage(Stage s) const
 
 std::vector<MemoryComponent> MemoryEstimate::components() const
 {
-    return {
+    std::vector<MemoryComponent> out = {
         {"base_weights", "base weights (compute dtype)", baseWeights},
         {"quantized_weights", "quantized projections + constants", quantizedWeights},
         {"lora_parameters", "LoRA A and B (fp32)", loraParameters},
@@ -329,11 +377,28 @@ std::vector<MemoryComponent> MemoryEstimate::components() const
         {"cuda_context", "CUDA context and workspaces", cudaContext},
         {"allocator_slack", "allocator slack", allocatorSlack},
     };
+    if (processes > 1) // one process: the list (and `estimate --json`) as it always was
+        out.push_back(
+            {"all_reduce_buffers", "gradient all-reduce bucket (fp32)", allReduceBuffers});
+    return out;
 }
 
 MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainConfig &c,
-                              const DeviceInfo &device)
+                              const DeviceInfo &device, int processes)
 {
+    if (processes < 1)
+        throw Error("memory estimate: processes must be at least 1, not " +
+                    std::to_string(processes));
+    if (const double bound = estimateBound(m, c); !(bound <= kMaxEstimateBytes))
+        throw Error("memory estimate: this run needs more than " + humanBound(kMaxEstimateBytes) +
+                    " (bound " + (std::isfinite(bound) ? humanBound(bound) : "infinite") +
+                    "), more than any device holds; the estimator stops there. Shape: " +
+                    std::to_string(m.numLayers) + " layers of hidden size " +
+                    std::to_string(m.hiddenSize) + ", intermediate size " +
+                    std::to_string(m.intermediateSize) + ", vocabulary " +
+                    std::to_string(m.vocabSize) + "; max_seq_len " + std::to_string(c.maxSeqLen) +
+                    " × micro_batch_size " + std::to_string(c.microBatchSize) +
+                    (c.lora.enabled ? "; lora.r " + std::to_string(c.lora.r) : std::string()));
     const Shape s = shapeOf(m, c);
     const bool cuda = device.isCuda();
     const bool full = !c.lora.enabled;
@@ -347,6 +412,7 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
 
     MemoryEstimate e;
     e.tokensPerMicroBatch = tokens;
+    e.processes = processes;
     e.checkpointed = c.gradientCheckpointing;
 
     // --- weights (TrainingSession: loadModel in the compute dtype, then quantizeBaseWeights).
@@ -468,11 +534,33 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
     }
     const int64_t ga = std::max<int64_t>(1, c.gradAccumSteps);
     e.batch = 16 * tokens; // ids + labels int64 of the live micro-batch
+    // Several processes (Trainer's trainStep): each runs ceil(ga / processes)
+    // of the step's micro-batches, so it accumulates only when that is > 1.
+    e.microBatchesPerProcess = ceilDiv(ga, processes);
+    if (processes > 1) {
+        // Distributed::allReduceSum: the trainable gradients flattened into fp32
+        // buckets, filled while below kBucketBytes (25 MiB), so a bucket holds
+        // less than that plus the tensor that crosses it; one bucket at a time.
+        int64_t largestTrainable = 0;
+        if (full) {
+            for (int64_t n : s.outsideTensors)
+                largestTrainable = std::max(largestTrainable, n);
+            for (const auto &p : s.projections)
+                largestTrainable = std::max(largestTrainable, p.in * p.out);
+            for (int64_t n : s.perLayerOtherTensors)
+                largestTrainable = std::max(largestTrainable, n);
+        } else {
+            for (int64_t n : trainableTensors)
+                largestTrainable = std::max(largestTrainable, n);
+        }
+        e.allReduceBuffers =
+            std::min<int64_t>(e.gradients, (int64_t{25} << 20) + 4 * largestTrainable);
+    }
 
     // --- stages (StageMemory).
     e.load = e.baseWeights + e.quantizedWeights + e.loraParameters + e.masterWeights;
     e.optimizer = e.load + e.optimizerStates;
-    const int64_t gradsDuringForward = ga > 1 ? e.gradients : 0;
+    const int64_t gradsDuringForward = e.microBatchesPerProcess > 1 ? e.gradients : 0;
     e.forward = e.optimizer + gradsDuringForward + e.activations + e.attentionScores + e.batch;
     e.backward = e.optimizer + e.gradients + e.batch;
     if (c.gradientCheckpointing) {
@@ -497,6 +585,8 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
         {e.forward + recompute + blockBackward, Stage::Backward},
         {e.backward + e.optimizerScratch, Stage::Optimizer},
     };
+    if (e.allReduceBuffers > 0) // after the last backward, before the optimizer step
+        moments.push_back({e.backward + e.allReduceBuffers, Stage::Backward});
     if (full) {
         // Compute-dtype gradients of every weight at the end of backward, before
         // accumulateIntoMasters turns them into fp32 one by one.
@@ -526,8 +616,10 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
         std::min<int64_t>(5'000'000'000LL, cd * e.parameters) + (full ? 0 : 4 * largestProjection);
 
     if (device.calibrated && device.correction > 0) {
+        // Capped: a correction read from a damaged calibration file must not
+        // turn into an out-of-range double-to-int64 cast.
         auto scale = [&](int64_t &v) {
-            v = static_cast<int64_t>(static_cast<double>(v) * device.correction);
+            v = static_cast<int64_t>(std::min(static_cast<double>(v) * device.correction, 0x1p62));
         };
         for (int64_t *v : {&e.forward, &e.backward, &e.optimizer, &e.peak})
             scale(*v);

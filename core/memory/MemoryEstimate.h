@@ -75,6 +75,11 @@ struct MemoryEstimate
     int64_t cudaContext = 0;      // CUDA context and library workspaces (GPU only, not tensors)
     int64_t allocatorSlack = 0;   // caching-allocator rounding and fragmentation (GPU only)
 
+    // Several processes (data parallel): the flattened fp32 bucket that
+    // Distributed::allReduceSum builds from the trainable gradients after
+    // backward (at most kBucketBytes plus the tensor that crosses it); 0 for one.
+    int64_t allReduceBuffers = 0;
+
     // --- stages, as train::StageMemory measures them (tensor bytes)
     int64_t load = 0;
     int64_t forward = 0;
@@ -96,6 +101,11 @@ struct MemoryEstimate
     bool calibrated = false;
     double correction = 1.0;
 
+    // Data-parallel processes (the estimate is per process) and the
+    // micro-batches each runs per optimizer step: ceil(grad_accum_steps / processes).
+    int processes = 1;
+    int64_t microBatchesPerProcess = 1;
+
     int64_t stage(Stage s) const;
     std::vector<MemoryComponent> components() const;
 };
@@ -103,8 +113,13 @@ struct MemoryEstimate
 // The estimate for a steady optimizer step (the second and later: optimizer
 // states exist) on rows of config.maxSeqLen tokens. Throws headroom::Error
 // for a shape it cannot reason about (zero sizes, unsupported family).
+// `processes` > 1: the bytes of ONE of that many data-parallel processes
+// (each holds the model, the trainable parameters and optimizer states and
+// runs micro-batches of micro_batch_size rows; the Trainer gives rank r the
+// step's micro-batches i with i % processes == r), plus the gradient
+// all-reduce bucket. The total over the processes is processes × devicePeak.
 MemoryEstimate estimateMemory(const model::ModelConfig &model, const train::TrainConfig &config,
-                              const DeviceInfo &device = {});
+                              const DeviceInfo &device = {}, int processes = 1);
 
 // Names of the adaptable projections of one decoder block of `model`
 // (Llama: self_attn.q_proj ..., GPT-2: attn.c_attn ...) matched against

@@ -110,6 +110,39 @@ private slots:
         r = test::runCli({"estimate", "--config", (m_work / "nomodel.json").string()});
         QCOMPARE(r.exitCode, 2);
     }
+
+    void absurdSizesAreRefusedOrReportedHonestly()
+    {
+        // Issue 8: a config.json of 10^5 layers of hidden size 10^7 is
+        // refused naming the fields; a run of 2^36 tokens per micro-batch
+        // (both values in range) is estimated in petabytes and does not fit.
+        const auto folder = m_work / "absurd-model";
+        std::filesystem::create_directories(folder);
+        test::writeBytes(folder / "config.json",
+                         R"({"model_type": "llama", "vocab_size": 32000, "hidden_size": 10000000,
+                             "intermediate_size": 11008, "num_hidden_layers": 100000,
+                             "num_attention_heads": 32})");
+        auto absurd = m_cases.front().config;
+        absurd.model = folder.string();
+        train::writeTrainConfig(absurd, m_work / "absurd.json");
+        auto r = test::runCli({"estimate", "--config", (m_work / "absurd.json").string()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.out.empty() && r.err.find("config.json") != std::string::npos &&
+                     r.err.find("`hidden_size` is 10000000, over the limit of 131072") !=
+                         std::string::npos &&
+                     r.err.find("`num_hidden_layers` is 100000") != std::string::npos,
+                 r.err.c_str());
+
+        auto tokens = m_cases.front().config;
+        tokens.maxSeqLen = 1 << 20;
+        tokens.microBatchSize = 1 << 16;
+        train::writeTrainConfig(tokens, m_work / "tokens.json");
+        r = test::runCli({"estimate", "--config", (m_work / "tokens.json").string(), "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.c_str());
+        const auto out = json::parse(r.out);
+        QVERIFY2(out["peak"].get<int64_t>() > 1'000'000'000'000'000LL, r.out.c_str());
+        QCOMPARE(out["fits"].get<bool>(), false);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestEstimateCli)

@@ -19,6 +19,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 using namespace headroom;
 
@@ -146,6 +147,43 @@ private slots:
         QVERIFY(gpu.cudaContext > 0 && gpu.devicePeak > gpu.peak);
     }
 
+    // Data parallel: each process holds the model, its trainable parameters
+    // and optimizer states and runs micro-batches of the same size; it runs
+    // ceil(ga / processes) of a step's micro-batches and adds the gradient
+    // all-reduce bucket (Distributed::allReduceSum: fp32, < 25 MiB plus the
+    // tensor that crosses it). One process is the estimate as it always was.
+    void dataParallelIsPerProcess()
+    {
+        const auto m = smolShape();
+        train::TrainConfig c;
+        c.maxSeqLen = 512;
+        c.gradAccumSteps = 2;
+        const auto one = memory::estimateMemory(m, c);
+        const auto alsoOne = memory::estimateMemory(m, c, {}, 1);
+        QCOMPARE(alsoOne.peak, one.peak);
+        QCOMPARE(alsoOne.forward, one.forward);
+        QCOMPARE(one.allReduceBuffers, 0);
+        QCOMPARE(one.components().size(), size_t{15});
+        const auto two = memory::estimateMemory(m, c, {}, 2);
+        QCOMPARE(two.processes, 2);
+        QCOMPARE(two.microBatchesPerProcess, 1);
+        QCOMPARE(two.load, one.load);
+        QCOMPARE(two.optimizer, one.optimizer);
+        QCOMPARE(two.backward, one.backward);
+        QCOMPARE(two.forward, one.forward - one.gradients); // no accumulation on a rank
+        QCOMPARE(two.allReduceBuffers, two.gradients);      // LoRA: one bucket of 19.7 MB
+        QVERIFY(two.peak >= two.backward + two.allReduceBuffers);
+        QCOMPARE(two.components().back().key, std::string("all_reduce_buffers"));
+        c.gradAccumSteps = 4;
+        QCOMPARE(memory::estimateMemory(m, c, {}, 2).forward, memory::estimateMemory(m, c).forward);
+
+        // Full fine-tuning of an 8B: the bucket that holds the embedding's gradient.
+        c.lora.enabled = false;
+        const auto full = memory::estimateMemory(eightB(), c, {}, 8);
+        QCOMPARE(full.allReduceBuffers, (int64_t{25} << 20) + int64_t{4} * 128256 * 4096);
+        QVERIFY_THROWS_EXCEPTION(headroom::Error, memory::estimateMemory(m, c, {}, 0));
+    }
+
     void calibrationProbeStoresACorrection()
     {
         // On the CPU the estimate is exact to a few per cent, so the probe's
@@ -194,6 +232,95 @@ private slots:
         auto m = smolShape();
         m.hiddenSize = 0;
         QVERIFY_THROWS_EXCEPTION(headroom::Error, memory::estimateMemory(m, train::TrainConfig{}));
+    }
+
+    void petabyteRunsAreReportedHonestly()
+    {
+        // A Llama-70B-like shape with 2^20-token rows (both within the
+        // limits): tens of petabytes, computed without overflow. Doubling
+        // the micro-batch doubles the activations (a wrapped int64 would not).
+        model::ModelConfig m = eightB();
+        m.hiddenSize = 8192;
+        m.intermediateSize = 28672;
+        m.numLayers = 80;
+        m.numHeads = 64;
+        train::TrainConfig c;
+        c.maxSeqLen = 1 << 20;
+        c.microBatchSize = 1 << 8;
+        const auto e = memory::estimateMemory(m, c);
+        c.microBatchSize = 1 << 9;
+        const auto twice = memory::estimateMemory(m, c);
+        QVERIFY2(e.peak > 1e15 && e.devicePeak >= e.peak, std::to_string(e.peak).c_str());
+        QVERIFY(e.activations > 0 && e.peak > e.activations && twice.peak > e.peak);
+        const double ratio = double(twice.activations) / double(e.activations);
+        QVERIFY2(ratio > 1.9 && ratio < 2.1, std::to_string(ratio).c_str());
+        const auto advice = memory::adviseFit(m, c, memory::DeviceInfo{}, int64_t(80) << 30);
+        QVERIFY(!advice.fits);
+    }
+
+    void absurdShapesAreRefusedBeforeAnyArithmetic()
+    {
+        const auto expectRefused = [](const model::ModelConfig &m, const train::TrainConfig &c,
+                                      const char *needle) {
+            try {
+                (void)memory::estimateMemory(m, c);
+                QFAIL("an absurd run was estimated");
+            } catch (const headroom::Error &e) {
+                const std::string what = e.what();
+                QVERIFY2(what.find("more than 256 PiB") != std::string::npos &&
+                             what.find(needle) != std::string::npos,
+                         what.c_str());
+            }
+        };
+        // Struct values bypass config.json's limits (the GUI, tests): the
+        // estimator's own bound refuses them.
+        model::ModelConfig huge = eightB();
+        huge.hiddenSize = 10'000'000;
+        huge.numLayers = 100'000;
+        huge.headDim = 0;
+        expectRefused(huge, train::TrainConfig{}, "100000 layers of hidden size 10000000");
+        train::TrainConfig tokens;
+        tokens.maxSeqLen = 1'000'000'000'000;
+        tokens.microBatchSize = 1'000'000'000;
+        expectRefused(smolShape(), tokens, "max_seq_len 1000000000000 × micro_batch_size");
+        train::TrainConfig rank;
+        rank.lora.r = int64_t(1) << 60;
+        expectRefused(smolShape(), rank, "lora.r 1152921504606846976");
+
+        // config.json: the same sizes are refused by parseModelConfig, naming
+        // the fields and their limits.
+        nlohmann::json config = {{"model_type", "llama"},        {"vocab_size", 32000},
+                                 {"hidden_size", 10'000'000},    {"intermediate_size", 11008},
+                                 {"num_hidden_layers", 100'000}, {"num_attention_heads", 32}};
+        try {
+            (void)model::parseModelConfig(config, "big/config.json");
+            QFAIL("absurd config.json accepted");
+        } catch (const headroom::Error &e) {
+            const std::string what = e.what();
+            QVERIFY2(what.starts_with("big/config.json: ") &&
+                         what.find("field `hidden_size` is 10000000, over the limit of 131072") !=
+                             std::string::npos &&
+                         what.find("field `num_hidden_layers` is 100000, over the limit of 4096") !=
+                             std::string::npos,
+                     what.c_str());
+        }
+        // GPT-2's default n_inner is 4 × n_embd: no overflow on the way to the error.
+        nlohmann::json gpt2 = {{"model_type", "gpt2"},
+                               {"vocab_size", 50257},
+                               {"n_embd", int64_t(1) << 62},
+                               {"n_layer", 2},
+                               {"n_head", 2}};
+        QVERIFY_THROWS_EXCEPTION(headroom::Error, model::parseModelConfig(gpt2, "gpt2.json"));
+        // At the limits themselves a config parses and its parameter count fits int64.
+        config["hidden_size"] = model::kMaxModelSizes.hiddenSize;
+        config["intermediate_size"] = model::kMaxModelSizes.intermediateSize;
+        config["num_hidden_layers"] = model::kMaxModelSizes.numLayers;
+        config["vocab_size"] = model::kMaxModelSizes.vocabSize;
+        config["num_attention_heads"] = 128;
+        const auto limits = model::parseModelConfig(config, "limits/config.json");
+        QVERIFY(limits.parameterCount() > 0);
+        QVERIFY_THROWS_EXCEPTION(headroom::Error,
+                                 memory::estimateMemory(limits, train::TrainConfig{}));
     }
 
     void gpuCatalogFindsCardsByName()
