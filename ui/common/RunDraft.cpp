@@ -1,5 +1,7 @@
 #include "RunDraft.h"
 
+#include <algorithm>
+
 namespace headroom::ui {
 
 RunDraft::RunDraft(QObject *parent) : QObject(parent) {}
@@ -38,6 +40,15 @@ void RunDraft::setPlannedDevice(const memory::DeviceInfo &device)
 {
     m_device = device;
     emit plannedDeviceChanged();
+}
+
+void RunDraft::setDataParallel(int processes)
+{
+    processes = std::max(1, processes);
+    if (processes == m_dataParallel)
+        return;
+    m_dataParallel = processes;
+    emit dataParallelChanged();
 }
 
 } // namespace headroom::ui

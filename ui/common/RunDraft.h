@@ -12,6 +12,7 @@
 
 #include <QObject>
 #include <QString>
+
 #include <functional>
 #include <optional>
 
@@ -40,16 +41,26 @@ public:
     const memory::DeviceInfo &plannedDevice() const { return m_device; }
     void setPlannedDevice(const memory::DeviceInfo &device);
 
+    // Data-parallel processes (one GPU each) the run is planned and started
+    // with: the estimate is per process, and Train runs `headroom-cli train
+    // --nproc N` when N > 1. Not part of TrainConfig (the CLI takes it as
+    // --nproc), so not saved in run.json. Clamped to at least 1; emits
+    // dataParallelChanged when it changed.
+    int dataParallel() const { return m_dataParallel; }
+    void setDataParallel(int processes);
+
 signals:
     void configChanged();
     void modelChanged();
     void datasetChanged();
     void plannedDeviceChanged();
+    void dataParallelChanged();
 
 private:
     train::TrainConfig m_config;
     std::optional<model::ModelConfig> m_modelShape;
     memory::DeviceInfo m_device;
+    int m_dataParallel = 1;
 };
 
 } // namespace headroom::ui

@@ -118,6 +118,7 @@ void DeviceSelector::showPlannedDevice()
 void DeviceSelector::detected(std::vector<memory::DeviceInfo> gpus)
 {
     m_detectionFinished = true;
+    m_detectedGpus = static_cast<int>(gpus.size());
     if (!gpus.empty()) {
         m_devices.insert(m_devices.begin(), gpus.begin(), gpus.end());
         rebuild();

@@ -25,6 +25,8 @@ public:
     ~DeviceSelector() override;
 
     bool detectionFinished() const { return m_detectionFinished; }
+    // The GPUs of this machine (0 until detection finished, or without CUDA).
+    int detectedGpuCount() const { return m_detectedGpus; }
     // The item of a device, by its name; -1 when not listed.
     int indexOfDevice(const QString &name) const;
 
@@ -42,6 +44,7 @@ private:
     QThread *m_detection = nullptr;
     bool m_detectionFinished = false;
     bool m_userPicked = false;
+    int m_detectedGpus = 0;
 };
 
 } // namespace headroom::ui

@@ -80,8 +80,13 @@ EstimateChart::EstimateChart(QWidget *parent) : QWidget(parent)
     m_plot->setMinimumSize(360, 280);
     m_stack->addWidget(m_message);
     m_stack->addWidget(m_plot);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName("estimateSummary");
+    m_summary->setWordWrap(true);
+    m_summary->hide();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_summary);
     layout->addWidget(m_stack);
 
     auto stages = QSharedPointer<QCPAxisTickerText>::create();
@@ -114,7 +119,14 @@ bool EstimateChart::showsEstimate() const
 void EstimateChart::showMessage(const QString &text)
 {
     m_message->setText(text);
+    m_summary->clear();
+    m_summary->hide();
     m_stack->setCurrentWidget(m_message);
+}
+
+QString EstimateChart::summaryText() const
+{
+    return m_summary->text();
 }
 
 void EstimateChart::setEstimate(const memory::MemoryEstimate &e, const train::TrainConfig &config,
@@ -124,6 +136,22 @@ void EstimateChart::setEstimate(const memory::MemoryEstimate &e, const train::Tr
     m_plot->clearItems();
     m_plot->legend->clearItems();
     const QColor text = palette().color(QPalette::Text);
+
+    const int n = std::max(1, e.processes);
+    if (n > 1) {
+        // Each process holds the model, its trainable parameters and optimizer
+        // states and runs micro-batches of the same size: the bars are one GPU's.
+        m_summary->setText(tr("Per GPU: %1 on the device × %2 GPUs = %3 across the GPUs "
+                              "(each process holds the whole model; the verdict is per GPU)")
+                               .arg(byteText(e.devicePeak))
+                               .arg(n)
+                               .arg(byteText(e.devicePeak * n)));
+        m_plot->yAxis->setLabel(tr("memory per GPU"));
+    } else {
+        m_summary->setText(tr("Peak on the device: %1").arg(byteText(e.devicePeak)));
+        m_plot->yAxis->setLabel(tr("memory"));
+    }
+    m_summary->show();
 
     QCPBars *below = nullptr;
     for (const auto &segment : stageBreakdown(e, config)) {

@@ -7,7 +7,9 @@ namespace headroom::ui {
 std::vector<StageSegment> stageBreakdown(const memory::MemoryEstimate &e,
                                          const train::TrainConfig &config)
 {
-    const bool acc = config.gradAccumSteps > 1;
+    // Per process: with several, each accumulates its share of the step's
+    // micro-batches only (MemoryEstimate::microBatchesPerProcess).
+    const bool acc = config.gradAccumSteps > 1 && e.microBatchesPerProcess > 1;
     // Bottom to top, what lives longest first so the bars read as layers;
     // live at {load, forward, backward, optimizer}. The optimizer stage is
     // measured after the step with the gradients freed (set_to_none), the

@@ -9,8 +9,12 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace headroom::ui {
 
@@ -33,6 +37,13 @@ TechniquesPage::TechniquesPage(RunDraft &draft, QWidget *parent) : QWidget(paren
     scroll->setMinimumWidth(controls->sizeHint().width() + 24);
 
     m_devices = new DeviceSelector(draft);
+    m_processes = new QSpinBox;
+    m_processes->setObjectName("dataParallelProcesses");
+    m_processes->setToolTip(
+        tr("Data-parallel training: this many processes, one GPU each, every one holding the "
+           "whole model and running its share of each step's micro-batches (headroom-cli train "
+           "--nproc). The estimate is then per GPU."));
+    m_processes->setValue(1);
     m_chart = new EstimateChart;
     m_chart->setObjectName("estimateChart");
     m_advicePanel = new FitAdvicePanel;
@@ -41,6 +52,7 @@ TechniquesPage::TechniquesPage(RunDraft &draft, QWidget *parent) : QWidget(paren
     auto *estimateLayout = new QVBoxLayout(estimate);
     auto *deviceRow = new QFormLayout;
     deviceRow->addRow(tr("Plan for"), m_devices);
+    deviceRow->addRow(tr("Data-parallel processes"), m_processes);
     estimateLayout->addLayout(deviceRow);
     estimateLayout->addWidget(m_chart, 1);
     estimateLayout->addWidget(m_advicePanel);
@@ -58,7 +70,30 @@ TechniquesPage::TechniquesPage(RunDraft &draft, QWidget *parent) : QWidget(paren
     connect(&m_draft, &RunDraft::configChanged, this, &TechniquesPage::recompute);
     connect(&m_draft, &RunDraft::modelChanged, this, &TechniquesPage::recompute);
     connect(&m_draft, &RunDraft::plannedDeviceChanged, this, &TechniquesPage::recompute);
+    connect(&m_draft, &RunDraft::dataParallelChanged, this, &TechniquesPage::recompute);
+    connect(m_processes, &QSpinBox::valueChanged, this,
+            [this](int value) { m_draft.setDataParallel(value); });
+    connect(&m_draft, &RunDraft::dataParallelChanged, this, &TechniquesPage::updateProcessRange);
+    connect(&m_draft, &RunDraft::plannedDeviceChanged, this, &TechniquesPage::updateProcessRange);
+    connect(m_devices, &DeviceSelector::detectionDone, this, &TechniquesPage::updateProcessRange);
+    updateProcessRange();
     recompute();
+}
+
+void TechniquesPage::updateProcessRange()
+{
+    // One process per GPU: this machine's GPUs bound it; planning for a card
+    // of the table (or the CPU) allows a few, for planning.
+    const auto &device = m_draft.plannedDevice();
+    const int most = device.isCuda() && device.detected ? std::max(1, m_devices->detectedGpuCount())
+                                                        : kMaxPlannedProcesses;
+    {
+        const QSignalBlocker blocker(m_processes);
+        m_processes->setRange(1, most);
+        m_processes->setValue(m_draft.dataParallel());
+    }
+    // The draft follows when the range cut its value.
+    m_draft.setDataParallel(m_processes->value());
 }
 
 void TechniquesPage::recompute()
@@ -80,8 +115,12 @@ void TechniquesPage::recompute()
         return;
     }
     try {
-        m_estimate = memory::estimateMemory(*shape, config, device);
+        const int processes = m_draft.dataParallel();
+        m_estimate = memory::estimateMemory(*shape, config, device, processes);
         m_advice = memory::adviseFit(*shape, config, device, m_budget);
+        // The verdict is per GPU: each process must fit its own device.
+        if (processes > 1)
+            m_advice->fits = m_estimate->devicePeak <= m_budget;
     } catch (const std::exception &error) {
         m_estimate.reset();
         m_advice.reset();

@@ -6,6 +6,10 @@
 // the draft — the same functions, inputs and budget rule as
 // `headroom-cli estimate`, so both show the same numbers. Invalid settings
 // are marked inline from train::validateTrainConfig.
+// Beside the device, the data-parallel processes of the run (RunDraft::
+// dataParallel, one GPU each): up to the detected GPUs when planning for a
+// GPU of this machine, else up to kMaxPlannedProcesses; with more than one
+// the estimate, the chart and the verdict are per GPU.
 #pragma once
 
 #include "common/RunDraft.h"
@@ -14,6 +18,8 @@
 #include <QWidget>
 
 #include <optional>
+
+class QSpinBox;
 
 namespace headroom::ui {
 
@@ -29,6 +35,9 @@ class TechniquesPage : public QWidget
 public:
     explicit TechniquesPage(RunDraft &draft, QWidget *parent = nullptr);
 
+    // The most processes offered when not planning for this machine's GPUs.
+    static constexpr int kMaxPlannedProcesses = 8;
+
     // The estimate shown (nullopt without a model or for a shape the
     // estimator cannot reason about), and the advice beside it.
     const std::optional<memory::MemoryEstimate> &currentEstimate() const { return m_estimate; }
@@ -37,6 +46,7 @@ public:
 
     EstimateChart *chart() const { return m_chart; }
     DeviceSelector *deviceSelector() const { return m_devices; }
+    QSpinBox *processesBox() const { return m_processes; }
 
 public slots:
     // Estimate, advice and inline errors from the draft as it is now.
@@ -47,10 +57,13 @@ signals:
     void estimateChanged();
 
 private:
+    void updateProcessRange();
+
     RunDraft &m_draft;
     TechniqueControls *m_techniques = nullptr;
     TrainingControls *m_training = nullptr;
     DeviceSelector *m_devices = nullptr;
+    QSpinBox *m_processes = nullptr;
     EstimateChart *m_chart = nullptr;
     FitAdvicePanel *m_advicePanel = nullptr;
     std::optional<memory::MemoryEstimate> m_estimate;

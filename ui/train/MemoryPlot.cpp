@@ -34,9 +34,9 @@ MemoryPlot::MemoryPlot(QWidget *parent) : LivePlot(parent)
     m_estimateLine->setPen(QPen(QColor(200, 30, 40), 1.5, Qt::DashLine));
     m_estimateLine->setVisible(false);
     // A legend entry for the line: an empty graph drawn the same way.
-    auto *legendEntry = addGraph();
-    legendEntry->setName(tr("estimated peak"));
-    legendEntry->setPen(m_estimateLine->pen());
+    m_estimateLegend = addGraph();
+    m_estimateLegend->setName(tr("estimated peak"));
+    m_estimateLegend->setPen(m_estimateLine->pen());
 }
 
 void MemoryPlot::addStep(qint64 step, const train::StageMemory &m)
@@ -50,9 +50,14 @@ void MemoryPlot::addStep(qint64 step, const train::StageMemory &m)
     append(m_series[Reserved], key, mebibytes(m.reserved));
 }
 
-void MemoryPlot::setEstimate(std::optional<qint64> bytes)
+void MemoryPlot::setEstimate(std::optional<qint64> bytes, qint64 rowTokens)
 {
     m_estimate = bytes;
+    // The estimate plans for rows of max_seq_len tokens (the longest batch
+    // comes first); data with shorter samples measures less, so say so.
+    m_estimateLegend->setName(rowTokens > 0
+                                  ? tr("estimated peak (rows of %1 tokens)").arg(rowTokens)
+                                  : tr("estimated peak"));
     m_estimateLine->setVisible(bytes.has_value());
     if (bytes) {
         m_estimateLine->point1->setCoords(0, mebibytes(*bytes));

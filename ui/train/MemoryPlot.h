@@ -20,7 +20,8 @@ public:
 
     void addStep(qint64 step, const train::StageMemory &memory);
     // The estimate's device peak in bytes; nullopt hides the line.
-    void setEstimate(std::optional<qint64> bytes);
+    // `rowTokens`: the row length the estimate assumes (max_seq_len), for the legend.
+    void setEstimate(std::optional<qint64> bytes, qint64 rowTokens = 0);
     std::optional<qint64> estimate() const { return m_estimate; }
     void reset();
 
@@ -33,6 +34,7 @@ protected:
 private:
     QCPGraph *m_series[SeriesCount];
     QCPItemStraightLine *m_estimateLine;
+    QCPGraph *m_estimateLegend = nullptr; // the dashed line's legend entry
     std::optional<qint64> m_estimate;
 };
 

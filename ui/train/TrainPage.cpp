@@ -4,6 +4,7 @@
 
 #include "LossPlot.h"
 #include "MemoryPlot.h"
+#include "ProcessTrainingRun.h"
 #include "TrainingWorker.h"
 #include "memory/FitAdvice.h"
 
@@ -49,6 +50,8 @@ TrainPage::TrainPage(RunDraft &draft, QWidget *parent) : QWidget(parent), m_draf
     m_worker->moveToThread(&m_thread);
     connectWorker();
     m_thread.start();
+    m_processRun = new ProcessTrainingRun(this);
+    connectProcessRun();
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, &TrainPage::updateStats);
     setState(State::Idle);
@@ -62,6 +65,7 @@ TrainPage::~TrainPage()
     m_thread.quit();
     m_thread.wait();
     delete m_worker;
+    delete m_processRun; // asks a data-parallel run to stop, waits for its checkpoint
 }
 
 QString TrainPage::newRunFolder(const train::TrainConfig &config) const
@@ -115,8 +119,10 @@ void TrainPage::startRun()
         return;
     train::TrainConfig config = m_draft.config();
     config.outputDir = newRunFolder(config).toStdString();
-    if (!m_worker->start(config))
+    const int processes = m_draft.dataParallel();
+    if (processes > 1 ? !m_processRun->start(config, processes) : !m_worker->start(config))
         return;
+    m_runProcesses = processes;
     m_log->clear();
     beginRun(QString::fromStdString(config.outputDir));
     log(tr("Run folder: %1").arg(m_runDir));
@@ -124,8 +130,13 @@ void TrainPage::startRun()
 
 void TrainPage::resumeRun(const QString &runDir)
 {
-    if (m_running || !m_worker->resume(runDir))
+    if (m_running)
         return;
+    // Any number of processes may continue a checkpoint.
+    const int processes = m_draft.dataParallel();
+    if (processes > 1 ? !m_processRun->resume(runDir, processes) : !m_worker->resume(runDir))
+        return;
+    m_runProcesses = processes;
     m_log->clear();
     beginRun(runDir);
     log(tr("Resuming %1 from its last checkpoint.").arg(runDir));
@@ -133,7 +144,8 @@ void TrainPage::resumeRun(const QString &runDir)
 
 void TrainPage::pauseRun()
 {
-    if (!m_running || (m_state != State::Loading && m_state != State::Running))
+    if (!m_running || m_runProcesses > 1 ||
+        (m_state != State::Loading && m_state != State::Running))
         return;
     m_worker->setPaused(true);
     setState(State::Pausing);
@@ -152,12 +164,21 @@ void TrainPage::stopRun()
 {
     if (!m_running || m_state == State::Stopping)
         return;
-    m_worker->requestStop();
+    if (m_runProcesses > 1)
+        m_processRun->requestStop(); // SIGINT: the ranks save a checkpoint
+    else
+        m_worker->requestStop();
     setState(State::Stopping);
 }
 
 bool TrainPage::stopAndWait(int timeoutMs)
 {
+    if (m_runProcesses > 1) {
+        if (!m_processRun->isBusy())
+            return true;
+        stopRun();
+        return m_processRun->waitUntilIdle(timeoutMs);
+    }
     if (!m_worker->isBusy())
         return true;
     stopRun();
@@ -172,12 +193,14 @@ void TrainPage::updateEstimateLine(const train::TrainConfig &config)
     if (shape && QFileInfo(QString::fromStdString(m_draft.config().model)).fileName() ==
                      QFileInfo(QString::fromStdString(config.model)).fileName()) {
         try {
-            peak = memory::estimateMemory(*shape, config, m_draft.plannedDevice()).devicePeak;
+            // Per process: every rank reports its own device's memory.
+            peak = memory::estimateMemory(*shape, config, m_draft.plannedDevice(), m_runProcesses)
+                       .devicePeak;
         } catch (const std::exception &e) {
             log(tr("No memory estimate for this run: %1").arg(QString::fromUtf8(e.what())));
         }
     }
-    m_memoryPlot->setEstimate(peak);
+    m_memoryPlot->setEstimate(peak, config.maxSeqLen);
     if (peak)
         log(tr("Estimated device peak: %1").arg(bytesText(*peak)));
 }

@@ -6,6 +6,10 @@
 // runs root: <model-name>-YYYYMMDD-HHMMSS. Errors open a dialog and mark the
 // run failed; an out-of-memory offers the estimator's advice with one-click
 // "Apply and resume" from the last checkpoint.
+// With RunDraft::dataParallel() > 1 the run is `headroom-cli train --nproc N`
+// in a ProcessTrainingRun instead (the in-process trainer is one process);
+// it reports through the same signals, so plots, run store and export do
+// not know the difference. Pause is not offered for such runs.
 #pragma once
 
 #include "common/RunDraft.h"
@@ -28,6 +32,7 @@ namespace headroom::ui {
 
 class LossPlot;
 class MemoryPlot;
+class ProcessTrainingRun;
 class TrainingWorker;
 
 class TrainPage : public QWidget
@@ -50,6 +55,9 @@ public:
     ~TrainPage() override;
 
     bool isRunning() const { return m_running; }
+    // The current (or last) run's processes: 1 in this process, N through
+    // headroom-cli --nproc N.
+    int runProcesses() const { return m_runProcesses; }
     State state() const { return m_state; }
     // The folder new runs are created in; default
     // QStandardPaths::AppDataLocation + "/runs".
@@ -86,6 +94,7 @@ signals:
 private:
     void buildUi();
     void connectWorker();
+    void connectProcessRun();
     void setState(State state);
     void beginRun(const QString &runDir);
     void endRun(State state);
@@ -98,6 +107,10 @@ private:
     void onSetupDone(const QString &runDir, const QString &configJson, qint64 totalSteps,
                      qint64 startStep, const QStringList &info);
     void onStep(const headroom::train::StepMetrics &step);
+    void onLogLine(bool warning, const QString &text);
+    void onEval(const headroom::train::EvalMetrics &eval);
+    void onCheckpoint(qint64 step, const QString &folder);
+    void onFinished(const headroom::train::RunSummary &summary);
     void onFailed(const QString &runDir, const QString &message, bool outOfMemory,
                   bool duringSetup);
     void showOutOfMemory(const QString &message);
@@ -106,6 +119,8 @@ private:
     RunDraft &m_draft;
     QThread m_thread;
     TrainingWorker *m_worker = nullptr;
+    ProcessTrainingRun *m_processRun = nullptr; // data-parallel runs (headroom-cli)
+    int m_runProcesses = 1;
     State m_state = State::Idle;
     bool m_running = false;
     bool m_setupDone = false;

@@ -2,6 +2,7 @@
 // folder's metrics.jsonl (the trainer's own record, train/MetricsJson.h).
 #include "LossPlot.h"
 #include "MemoryPlot.h"
+#include "MetricsLines.h"
 #include "TrainPage.h"
 
 #include <QDir>
@@ -22,21 +23,14 @@ void TrainPage::loadHistory(qint64 upToStep)
         const auto json = nlohmann::json::parse(file.readLine().toStdString(), nullptr, false);
         if (!json.is_object() || json.value("step", qint64{0}) > upToStep)
             continue;
-        const qint64 step = json.value("step", qint64{0});
-        if (json.contains("eval_loss")) {
-            m_lossPlot->addEval(step, json.value("eval_loss", 0.0));
-            continue;
-        }
-        m_lossPlot->addStep(step, json.value("loss", 0.0));
-        if (const auto mem = json.find("mem"); mem != json.end() && mem->is_object()) {
-            train::StageMemory m;
-            m.load = mem->value("load", qint64{0});
-            m.forward = mem->value("forward", qint64{0});
-            m.backward = mem->value("backward", qint64{0});
-            m.optimizer = mem->value("optimizer", qint64{0});
-            m.peak = mem->value("peak", qint64{0});
-            m.reserved = mem->value("reserved", qint64{0});
-            m_memoryPlot->addStep(step, m);
+        if (isEvalLine(json)) {
+            const auto eval = evalFromJson(json);
+            m_lossPlot->addEval(eval.step, eval.loss);
+        } else if (isStepLine(json)) {
+            const auto step = stepFromJson(json);
+            m_lossPlot->addStep(step.step, step.loss);
+            if (json.contains("mem") && json["mem"].is_object())
+                m_memoryPlot->addStep(step.step, step.memory);
         }
     }
 }

@@ -85,6 +85,7 @@ void TrainPage::applyAndResume(const train::TrainConfig &advised)
     if (QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("checkpoints/latest")))) {
         if (!m_worker->resume(runDir, advised))
             return;
+        m_runProcesses = 1; // in this process (only its runs offer the advice)
         beginRun(runDir);
         log(tr("Resuming %1 from its last checkpoint with the advised settings.").arg(runDir));
         return;
@@ -94,6 +95,7 @@ void TrainPage::applyAndResume(const train::TrainConfig &advised)
     config.outputDir = newRunFolder(config).toStdString();
     if (!m_worker->start(config))
         return;
+    m_runProcesses = 1;
     beginRun(QString::fromStdString(config.outputDir));
     log(tr("No checkpoint was saved yet: starting again with the advised settings in %1.")
             .arg(m_runDir));

@@ -2,6 +2,7 @@
 // which button is enabled in which state.
 #include "LossPlot.h"
 #include "MemoryPlot.h"
+#include "ProcessTrainingRun.h"
 #include "TrainPage.h"
 #include "TrainingWorker.h"
 
@@ -79,27 +80,9 @@ void TrainPage::connectWorker()
     const auto queued = Qt::QueuedConnection;
     connect(m_worker, &TrainingWorker::setupDone, this, &TrainPage::onSetupDone, queued);
     connect(m_worker, &TrainingWorker::stepDone, this, &TrainPage::onStep, queued);
-    connect(
-        m_worker, &TrainingWorker::logLine, this,
-        [this](bool warning, const QString &text) {
-            log(warning ? tr("warning: %1").arg(text) : text);
-        },
-        queued);
-    connect(
-        m_worker, &TrainingWorker::evalDone, this,
-        [this](const train::EvalMetrics &eval) {
-            m_lossPlot->addEval(eval.step, eval.loss);
-            log(tr("Evaluation after step %1: loss %2").arg(eval.step).arg(eval.loss, 0, 'f', 4));
-            emit evalDone(eval);
-        },
-        queued);
-    connect(
-        m_worker, &TrainingWorker::checkpointSaved, this,
-        [this](qint64 step, const QString &folder) {
-            log(tr("Checkpoint after step %1: %2").arg(step).arg(folder));
-            emit checkpointSaved(step, folder);
-        },
-        queued);
+    connect(m_worker, &TrainingWorker::logLine, this, &TrainPage::onLogLine, queued);
+    connect(m_worker, &TrainingWorker::evalDone, this, &TrainPage::onEval, queued);
+    connect(m_worker, &TrainingWorker::checkpointSaved, this, &TrainPage::onCheckpoint, queued);
     connect(
         m_worker, &TrainingWorker::pausedAt, this,
         [this](qint64 step) {
@@ -109,17 +92,49 @@ void TrainPage::connectWorker()
             setState(State::Paused);
         },
         queued);
-    connect(
-        m_worker, &TrainingWorker::finished, this,
-        [this](const train::RunSummary &summary) {
-            log(summary.stopped
-                    ? tr("Stopped after %1 of %2 steps.").arg(summary.steps).arg(summary.totalSteps)
-                    : tr("Finished %1 steps.").arg(summary.steps));
-            endRun(summary.stopped ? State::Stopped : State::Finished);
-            emit runFinished(summary);
-        },
-        queued);
+    connect(m_worker, &TrainingWorker::finished, this, &TrainPage::onFinished, queued);
     connect(m_worker, &TrainingWorker::failed, this, &TrainPage::onFailed, queued);
+}
+
+// Queued as well: a run that fails at once reports after it began.
+void TrainPage::connectProcessRun()
+{
+    const auto queued = Qt::QueuedConnection;
+    auto *run = m_processRun;
+    connect(run, &ProcessTrainingRun::setupDone, this, &TrainPage::onSetupDone, queued);
+    connect(run, &ProcessTrainingRun::stepDone, this, &TrainPage::onStep, queued);
+    connect(run, &ProcessTrainingRun::logLine, this, &TrainPage::onLogLine, queued);
+    connect(run, &ProcessTrainingRun::evalDone, this, &TrainPage::onEval, queued);
+    connect(run, &ProcessTrainingRun::checkpointSaved, this, &TrainPage::onCheckpoint, queued);
+    connect(run, &ProcessTrainingRun::finished, this, &TrainPage::onFinished, queued);
+    connect(run, &ProcessTrainingRun::failed, this, &TrainPage::onFailed, queued);
+}
+
+void TrainPage::onLogLine(bool warning, const QString &text)
+{
+    log(warning ? tr("warning: %1").arg(text) : text);
+}
+
+void TrainPage::onEval(const train::EvalMetrics &eval)
+{
+    m_lossPlot->addEval(eval.step, eval.loss);
+    log(tr("Evaluation after step %1: loss %2").arg(eval.step).arg(eval.loss, 0, 'f', 4));
+    emit evalDone(eval);
+}
+
+void TrainPage::onCheckpoint(qint64 step, const QString &folder)
+{
+    log(tr("Checkpoint after step %1: %2").arg(step).arg(folder));
+    emit checkpointSaved(step, folder);
+}
+
+void TrainPage::onFinished(const train::RunSummary &summary)
+{
+    log(summary.stopped
+            ? tr("Stopped after %1 of %2 steps.").arg(summary.steps).arg(summary.totalSteps)
+            : tr("Finished %1 steps.").arg(summary.steps));
+    endRun(summary.stopped ? State::Stopped : State::Finished);
+    emit runFinished(summary);
 }
 
 void TrainPage::setState(State state)
@@ -132,7 +147,14 @@ void TrainPage::setState(State state)
     m_state = state;
     const bool active = m_running;
     m_start->setEnabled(!active);
-    m_pause->setEnabled(active && (state == State::Loading || state == State::Running));
+    // Several processes wait on each other in every step: no pause there.
+    const bool parallel = active && m_runProcesses > 1;
+    m_pause->setEnabled(active && !parallel &&
+                        (state == State::Loading || state == State::Running));
+    m_pause->setToolTip(parallel ? tr("Pause is not available for a data-parallel run: its "
+                                      "processes wait on each other in every step. Stop saves "
+                                      "a checkpoint; resume it later.")
+                                 : tr("Pause between steps; memory stays allocated"));
     m_resume->setEnabled(active && (state == State::Pausing || state == State::Paused));
     m_stop->setEnabled(active && state != State::Stopping);
     QString text;

@@ -1,0 +1,206 @@
+// Data-parallel planning on the techniques page: the "Data-parallel
+// processes" spin box edits the draft, the estimate becomes per GPU (the
+// engine's memory::estimateMemory(..., processes), the chart's summary says
+// "per GPU × N GPUs" with the total), the verdict is per GPU, and one process
+// shows exactly what it showed before.
+#include "common/TestSupport.h"
+#include "common/TinyRun.h"
+#include "io/ModelSource.h"
+#include "memory/FitAdvice.h"
+#include "memory/GpuCatalog.h"
+#include "model/ModelLoader.h"
+#include "techniques/ByteText.h"
+#include "techniques/DeviceSelector.h"
+#include "techniques/EstimateChart.h"
+#include "techniques/TechniquesPage.h"
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+#include <qcustomplot.h>
+
+using namespace headroom;
+namespace fs = std::filesystem;
+
+class TestUiTechniquesParallel : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<test::TempDir> m_temp;
+
+    static void openTinyModel(ui::RunDraft &draft)
+    {
+        const std::string model = (test::trainFixtures() / "tiny_llama").string();
+        draft.setModel(QString::fromStdString(model),
+                       model::loadModelConfig(io::resolveModelSource(model)));
+        draft.setDataset(QString::fromStdString((test::trainFixtures() / "small.jsonl").string()));
+        draft.update([](train::TrainConfig &c) {
+            c.device.kind = train::DeviceSpec::Kind::Cpu;
+            c.microBatchSize = 1;
+            c.gradAccumSteps = 2; // two ranks: one micro-batch each
+        });
+    }
+    static QSpinBox *processesBox(ui::TechniquesPage &page)
+    {
+        auto *box = page.findChild<QSpinBox *>("dataParallelProcesses");
+        if (!box)
+            qFatal("no dataParallelProcesses spin box");
+        return box;
+    }
+    static QString summary(ui::TechniquesPage &page)
+    {
+        auto *label = page.findChild<QLabel *>("estimateSummary");
+        return label ? label->text() : QString();
+    }
+    static void checkEqual(const memory::MemoryEstimate &shown,
+                           const memory::MemoryEstimate &expected)
+    {
+        QCOMPARE(shown.load, expected.load);
+        QCOMPARE(shown.forward, expected.forward);
+        QCOMPARE(shown.backward, expected.backward);
+        QCOMPARE(shown.optimizer, expected.optimizer);
+        QCOMPARE(shown.peak, expected.peak);
+        QCOMPARE(shown.devicePeak, expected.devicePeak);
+        QCOMPARE(shown.allReduceBuffers, expected.allReduceBuffers);
+        QCOMPARE(shown.processes, expected.processes);
+    }
+    static void checkBarsSumToStages(ui::TechniquesPage &page)
+    {
+        std::array<double, 4> sums{};
+        QCustomPlot *plot = page.chart()->plot();
+        for (int i = 0; i < plot->plottableCount(); ++i)
+            if (auto *bars = qobject_cast<QCPBars *>(plot->plottable(i)))
+                for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
+                    sums[static_cast<size_t>(it->key)] += it->value;
+        const auto &e = *page.currentEstimate();
+        QCOMPARE(sums[0], static_cast<double>(e.load));
+        QCOMPARE(sums[1], static_cast<double>(e.forward));
+        QCOMPARE(sums[2], static_cast<double>(e.backward));
+        QCOMPARE(sums[3], static_cast<double>(e.optimizer));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_temp = std::make_unique<test::TempDir>();
+        qputenv("HEADROOM_CALIBRATION_FILE", (*m_temp / "calibration.json").string().c_str());
+    }
+    void cleanupTestCase() { m_temp.reset(); }
+
+    void theSpinBoxEditsTheDraft()
+    {
+        ui::RunDraft draft;
+        ui::TechniquesPage page(draft);
+        auto *box = processesBox(page);
+        QCOMPARE(draft.dataParallel(), 1);
+        QCOMPARE(box->value(), 1);
+        // Planning for the CPU or a card of the table: up to 8, for planning.
+        QCOMPARE(box->minimum(), 1);
+        QCOMPARE(box->maximum(), ui::TechniquesPage::kMaxPlannedProcesses);
+        QSignalSpy changed(&draft, &ui::RunDraft::dataParallelChanged);
+        box->setValue(3);
+        QCOMPARE(draft.dataParallel(), 3);
+        QCOMPARE(changed.count(), 1);
+        draft.setDataParallel(2); // and the box follows the draft
+        QCOMPARE(box->value(), 2);
+        QCOMPARE(changed.count(), 2);
+        draft.setDataParallel(0); // clamped
+        QCOMPARE(draft.dataParallel(), 1);
+        QCOMPARE(box->value(), 1);
+        // Not part of the run's config (the CLI takes it as --nproc).
+        const auto before = train::toJson(draft.config());
+        box->setValue(4);
+        QCOMPARE(train::toJson(draft.config()), before);
+        QVERIFY(train::toJson(draft.config()).dump().find("nproc") == std::string::npos);
+    }
+
+    void theEstimateIsPerGpu_data()
+    {
+        QTest::addColumn<QString>("device");
+        QTest::newRow("cpu") << QString();
+        QTest::newRow("planned gpu") << QString::fromStdString(memory::gpuCatalog().front().name);
+    }
+
+    void theEstimateIsPerGpu()
+    {
+        QFETCH(QString, device);
+        ui::RunDraft draft;
+        ui::TechniquesPage page(draft);
+        openTinyModel(draft);
+        if (!device.isEmpty()) {
+            const int index = page.deviceSelector()->indexOfDevice(device);
+            QVERIFY(index >= 0);
+            page.deviceSelector()->setCurrentIndex(index);
+            QVERIFY(draft.plannedDevice().isCuda());
+        }
+        const auto &shape = *draft.modelShape();
+
+        // One process: exactly the estimate as it always was.
+        QVERIFY(page.currentEstimate());
+        const auto single = memory::estimateMemory(shape, draft.config(), draft.plannedDevice());
+        checkEqual(*page.currentEstimate(), single);
+        checkEqual(*page.currentEstimate(),
+                   memory::estimateMemory(shape, draft.config(), draft.plannedDevice(), 1));
+        QCOMPARE(single.allReduceBuffers, 0);
+        QCOMPARE(single.components().size(), size_t{15});
+        QVERIFY2(!summary(page).contains("per GPU", Qt::CaseInsensitive),
+                 qPrintable(summary(page)));
+        QVERIFY(summary(page).contains(ui::byteText(single.devicePeak)));
+        checkBarsSumToStages(page);
+
+        // Two: per GPU, with the all-reduce bucket, the total across GPUs.
+        processesBox(page)->setValue(2);
+        QVERIFY(page.currentEstimate());
+        const auto two = memory::estimateMemory(shape, draft.config(), draft.plannedDevice(), 2);
+        checkEqual(*page.currentEstimate(), two);
+        const QString text = summary(page);
+        QVERIFY2(text.contains("Per GPU") && text.contains(QString::fromUtf8("× 2 GPUs")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(ui::byteText(two.devicePeak)) &&
+                     text.contains(ui::byteText(2 * two.devicePeak)),
+                 qPrintable(text));
+        QCOMPARE(page.chart()->plot()->yAxis->label(), QStringLiteral("memory per GPU"));
+        checkBarsSumToStages(page);
+
+        // What data parallelism changes per process: LoRA's gradients fit in
+        // one bucket; each rank runs one of the two micro-batches, so it does
+        // not hold gradients during its forward; weights and states as before.
+        QCOMPARE(two.allReduceBuffers, two.gradients);
+        QVERIFY(two.allReduceBuffers > 0);
+        QCOMPARE(two.load, single.load);
+        QCOMPARE(two.optimizer, single.optimizer);
+        QCOMPARE(two.backward, single.backward);
+        QCOMPARE(two.forward, single.forward - single.gradients);
+        QVERIFY(two.peak >= two.backward + two.allReduceBuffers);
+        QCOMPARE(two.components().back().key, std::string("all_reduce_buffers"));
+
+        // The verdict is per GPU.
+        QVERIFY(page.currentAdvice());
+        QCOMPARE(page.currentAdvice()->fits, two.devicePeak <= page.currentBudget());
+
+        // Back to one: as before.
+        processesBox(page)->setValue(1);
+        checkEqual(*page.currentEstimate(), single);
+        QVERIFY(!summary(page).contains("per GPU", Qt::CaseInsensitive));
+    }
+
+    // Full fine-tuning: a bucket is at most 25 MiB plus the tensor that
+    // crosses it, and never more than all the gradients.
+    void fullFineTuningBucketIsBounded()
+    {
+        ui::RunDraft draft;
+        openTinyModel(draft);
+        auto config = draft.config();
+        config.lora.enabled = false;
+        const auto e = memory::estimateMemory(*draft.modelShape(), config, {}, 4);
+        QVERIFY(e.allReduceBuffers > 0);
+        QVERIFY(e.allReduceBuffers <= e.gradients);
+        QCOMPARE(e.microBatchesPerProcess, 1);
+        QVERIFY_THROWS_EXCEPTION(std::exception,
+                                 memory::estimateMemory(*draft.modelShape(), config, {}, 0));
+    }
+};
+
+QTEST_MAIN(TestUiTechniquesParallel)
+#include "tst_ui_techniques_parallel.moc"
