@@ -452,6 +452,18 @@ Läufe dieser Sitzung werden nicht gespeichert.</translation>
         <source>%1: %2 (above the scale)</source>
         <translation>%1: %2 (oberhalb der Skala)</translation>
     </message>
+    <message>
+        <source>Per GPU: %1 on the device × %2 GPUs = %3 across the GPUs (each process holds the whole model; the verdict is per GPU)</source>
+        <translation>Pro GPU: %1 auf dem Gerät × %2 GPUs = %3 über alle GPUs (jeder Prozess hält das ganze Modell; das Urteil gilt pro GPU)</translation>
+    </message>
+    <message>
+        <source>memory per GPU</source>
+        <translation>Speicher pro GPU</translation>
+    </message>
+    <message>
+        <source>Peak on the device: %1</source>
+        <translation>Spitzenwert auf dem Gerät: %1</translation>
+    </message>
 </context>
 <context>
     <name>headroom::ui::ExportChatPage</name>
@@ -1069,6 +1081,10 @@ Läufe dieser Sitzung werden nicht gespeichert.</translation>
         <source>estimated peak</source>
         <translation>geschätzter Spitzenwert</translation>
     </message>
+    <message>
+        <source>estimated peak (rows of %1 tokens)</source>
+        <translation>geschätzter Spitzenwert (Zeilen mit %1 Tokens)</translation>
+    </message>
 </context>
 <context>
     <name>headroom::ui::ModelPage</name>
@@ -1224,6 +1240,33 @@ Läufe dieser Sitzung werden nicht gespeichert.</translation>
     <message>
         <source>—</source>
         <translation>—</translation>
+    </message>
+</context>
+<context>
+    <name>headroom::ui::ProcessTrainingRun</name>
+    <message>
+        <source>Cannot write the run&apos;s config: %1</source>
+        <translation>Die Konfiguration des Laufs kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>headroom-cli was not found next to this program (or in $HEADROOM_CLI); it runs data-parallel training.</source>
+        <translation>headroom-cli wurde nicht neben diesem Programm (oder in $HEADROOM_CLI) gefunden; es führt datenparalleles Training aus.</translation>
+    </message>
+    <message>
+        <source>headroom-cli could not start: %1</source>
+        <translation>headroom-cli konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>Data parallel: %1 %2</source>
+        <translation>Datenparallel: %1 %2</translation>
+    </message>
+    <message>
+        <source>headroom-cli crashed.</source>
+        <translation>headroom-cli ist abgestürzt.</translation>
+    </message>
+    <message>
+        <source>headroom-cli exited with code %1: %2</source>
+        <translation>headroom-cli wurde mit Code %1 beendet: %2</translation>
     </message>
 </context>
 <context>
@@ -1566,6 +1609,14 @@ Läufe dieser Sitzung werden nicht gespeichert.</translation>
         <source>CPU RAM available</source>
         <translation>Verfügbarer CPU-RAM</translation>
     </message>
+    <message>
+        <source>Data-parallel training: this many processes, one GPU each, every one holding the whole model and running its share of each step&apos;s micro-batches (headroom-cli train --nproc). The estimate is then per GPU.</source>
+        <translation>Datenparalleles Training: so viele Prozesse, je eine GPU; jeder hält das ganze Modell und führt seinen Anteil der Micro-Batches jedes Schritts aus (headroom-cli train --nproc). Die Schätzung gilt dann pro GPU.</translation>
+    </message>
+    <message>
+        <source>Data-parallel processes</source>
+        <translation>Datenparallele Prozesse</translation>
+    </message>
 </context>
 <context>
     <name>headroom::ui::TrainPage</name>
@@ -1756,6 +1807,10 @@ Läufe dieser Sitzung werden nicht gespeichert.</translation>
     <message>
         <source>Failed.</source>
         <translation>Fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Pause is not available for a data-parallel run: its processes wait on each other in every step. Stop saves a checkpoint; resume it later.</source>
+        <translation>Pausieren ist bei einem datenparallelen Lauf nicht möglich: Seine Prozesse warten in jedem Schritt aufeinander. Stoppen speichert einen Checkpoint; setzen Sie den Lauf später fort.</translation>
     </message>
 </context>
 <context>
