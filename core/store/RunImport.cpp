@@ -6,6 +6,7 @@
 #include "common/Error.h"
 #include "common/ReadFile.h"
 #include "store/RunStoreImpl.h"
+#include "train/MetricsJson.h"
 #include "train/TrainConfig.h"
 
 #include <algorithm>
@@ -42,26 +43,11 @@ FolderMetrics readMetrics(const fs::path &file)
             throwFileError(file, "line " + std::to_string(number) +
                                      ": not a metrics object with an integer `step`");
         try {
-            if (json.contains("eval_loss")) {
-                out.evals.push_back({json["step"].get<int64_t>(), json["eval_loss"].get<double>(),
-                                     json.value("target_tokens", int64_t{0})});
+            if (train::isEvalLine(json)) {
+                out.evals.push_back(train::evalFromJson(json));
                 continue;
             }
-            train::StepMetrics s;
-            s.step = json["step"].get<int64_t>();
-            s.loss = json.value("loss", 0.0);
-            s.learningRate = json.value("lr", 0.0);
-            s.gradNorm = json.value("grad_norm", 0.0);
-            s.tokensPerSecond = json.value("tokens_per_s", 0.0);
-            s.epoch = json.value("epoch", 0.0);
-            s.tokens = json.value("tokens", int64_t{0});
-            s.targetTokens = json.value("target_tokens", int64_t{0});
-            s.seconds = json.value("seconds", 0.0);
-            if (const auto mem = json.find("mem"); mem != json.end() && mem->is_object())
-                s.memory = {mem->value("load", int64_t{0}),     mem->value("forward", int64_t{0}),
-                            mem->value("backward", int64_t{0}), mem->value("optimizer", int64_t{0}),
-                            mem->value("peak", int64_t{0}),     mem->value("reserved", int64_t{0})};
-            out.steps.push_back(s);
+            out.steps.push_back(train::stepFromJson(json));
         } catch (const Json::exception &e) {
             throwFileError(file, "line " + std::to_string(number) + ": " + e.what());
         }

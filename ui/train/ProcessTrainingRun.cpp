@@ -1,6 +1,6 @@
 #include "ProcessTrainingRun.h"
 
-#include "MetricsLines.h"
+#include "train/MetricsJson.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -204,12 +204,12 @@ void ProcessTrainingRun::stdoutLine(const QByteArray &line)
         r.outputDir = json.value("output_dir", m_runDir.toStdString());
         r.lastCheckpoint = json.value("checkpoint", std::string());
         m_reported = r;
-    } else if (isEvalLine(json)) {
-        const auto eval = evalFromJson(json);
+    } else if (train::isEvalLine(json)) {
+        const auto eval = train::evalFromJson(json);
         m_summary.lastEvalLoss = eval.loss;
         emit evalDone(eval);
-    } else if (isStepLine(json)) {
-        auto step = stepFromJson(json);
+    } else if (train::isStepLine(json)) {
+        auto step = train::stepFromJson(json);
         if (!m_setupDone) // its "steps:" line came apart between the ranks' writes
             setup(m_plannedSteps, step.step - 1);
         step.totalSteps = m_totalSteps;

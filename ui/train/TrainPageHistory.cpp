@@ -2,8 +2,8 @@
 // folder's metrics.jsonl (the trainer's own record, train/MetricsJson.h).
 #include "LossPlot.h"
 #include "MemoryPlot.h"
-#include "MetricsLines.h"
 #include "TrainPage.h"
+#include "train/MetricsJson.h"
 
 #include <QDir>
 #include <QFile>
@@ -23,11 +23,11 @@ void TrainPage::loadHistory(qint64 upToStep)
         const auto json = nlohmann::json::parse(file.readLine().toStdString(), nullptr, false);
         if (!json.is_object() || json.value("step", qint64{0}) > upToStep)
             continue;
-        if (isEvalLine(json)) {
-            const auto eval = evalFromJson(json);
+        if (train::isEvalLine(json)) {
+            const auto eval = train::evalFromJson(json);
             m_lossPlot->addEval(eval.step, eval.loss);
-        } else if (isStepLine(json)) {
-            const auto step = stepFromJson(json);
+        } else if (train::isStepLine(json)) {
+            const auto step = train::stepFromJson(json);
             m_lossPlot->addStep(step.step, step.loss);
             if (json.contains("mem") && json["mem"].is_object())
                 m_memoryPlot->addStep(step.step, step.memory);
