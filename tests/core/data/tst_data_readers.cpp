@@ -79,6 +79,26 @@ private slots:
         QCOMPARE(s.malformed[2].line, size_t(7));
     }
 
+    // "NaN in the data": JSON has no NaN or Infinity, so such a line is a
+    // malformed line with its number, never a record with a NaN in it (a
+    // text field that says "NaN" is just text).
+    void nanAndInfinityAreMalformedLines()
+    {
+        RecordSet s = named("n.jsonl");
+        readJsonl("{\"text\": \"fine\"}\n"
+                  "{\"text\": NaN}\n"
+                  "{\"text\": \"x\", \"weight\": Infinity}\n"
+                  "{\"text\": \"NaN\"}\n",
+                  s);
+        QCOMPARE(s.records.size(), size_t(2));
+        QCOMPARE(s.records[1].value["text"].get<std::string>(), std::string("NaN"));
+        QCOMPARE(s.malformed.size(), size_t(2));
+        QCOMPARE(s.malformed[0].line, size_t(2));
+        QCOMPARE(s.malformed[1].line, size_t(3));
+        QVERIFY2(contains(describe(s.malformed[0]), "n.jsonl:2: invalid JSON"),
+                 describe(s.malformed[0]).c_str());
+    }
+
     void jsonlLongLineRefused()
     {
         RecordSet s = named("d.jsonl");
