@@ -3,7 +3,6 @@
 
 #include "common/Error.h"
 #include "model/TokenizerLoader.h"
-#include "tokenizer/ChatFormat.h"
 
 #include <fstream>
 
@@ -53,46 +52,6 @@ void ComputeOptions::addTo(CLI::App &command)
 tok::Tokenizer loadTokenizerFor(const io::ModelSource &source)
 {
     return model::loadTokenizer(source);
-}
-
-} // namespace headroom::cli
-
-namespace headroom::cli {
-
-std::vector<int64_t> promptIds(const tok::Tokenizer &tokenizer, const std::string &text, bool chat,
-                               const std::optional<std::string> &chatFormat)
-{
-    std::vector<int32_t> ids;
-    if (chat) {
-        auto format = tok::ChatFormat::forTokenizer(tokenizer, chatFormat);
-        auto rendered = format.render({{"user", text}}, /*addGenerationPrompt=*/true);
-        // The rendered text already carries BOS where the format wants one,
-        // so special tokens are not added again (as apply_chat_template does).
-        ids = tokenizer.encode(rendered.text, false);
-    } else {
-        ids = tokenizer.encode(text, true);
-    }
-    return {ids.begin(), ids.end()};
-}
-
-void TokenStreamer::add(int64_t token)
-{
-    m_tokens.push_back(static_cast<int32_t>(token));
-    auto current = text();
-    if (current.size() > m_printed.size() && current.compare(0, m_printed.size(), m_printed) == 0 &&
-        !current.ends_with("\xEF\xBF\xBD")) {
-        m_out << current.substr(m_printed.size()) << std::flush;
-        m_printed = std::move(current);
-    }
-}
-
-void TokenStreamer::finish()
-{
-    auto current = text();
-    if (current.size() > m_printed.size() && current.compare(0, m_printed.size(), m_printed) == 0)
-        m_out << current.substr(m_printed.size());
-    m_out << std::flush;
-    m_printed = std::move(current);
 }
 
 } // namespace headroom::cli

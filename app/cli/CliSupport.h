@@ -35,31 +35,4 @@ struct ComputeOptions
 
 tok::Tokenizer loadTokenizerFor(const io::ModelSource &source);
 
-// Prompt ids for `text`: raw (with the tokenizer's special tokens such as
-// BOS), or with `chat` as one user turn in the model's chat format (its
-// chat_template, or `chatFormat` when given) followed by the assistant header.
-std::vector<int64_t> promptIds(const tok::Tokenizer &tokenizer, const std::string &text, bool chat,
-                               const std::optional<std::string> &chatFormat = {});
-
-// Prints a generation while it grows: decodes all tokens so far and writes
-// what is new, holding back a trailing incomplete UTF-8 character (decoded as
-// U+FFFD) until the next token completes it. Special tokens are not shown.
-class TokenStreamer
-{
-public:
-    TokenStreamer(const tok::Tokenizer &tokenizer, std::ostream &out)
-        : m_tokenizer(tokenizer), m_out(out)
-    {}
-    void add(int64_t token);
-    void finish(); // writes whatever is still held back
-    const std::vector<int32_t> &tokens() const { return m_tokens; }
-    std::string text() const { return m_tokenizer.decode(m_tokens, true); }
-
-private:
-    const tok::Tokenizer &m_tokenizer;
-    std::ostream &m_out;
-    std::vector<int32_t> m_tokens;
-    std::string m_printed;
-};
-
 } // namespace headroom::cli

@@ -9,8 +9,7 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
-#include "lora/PeftAdapter.h"
-#include "model/Generation.h"
+#include "io/ModelSource.h"
 #include "model/TextGenerator.h"
 #include "train/Trainer.h"
 
@@ -37,34 +36,24 @@ struct DemoOptions
     ComputeOptions compute;
 };
 
-void answer(model::CausalLM &lm, const tok::Tokenizer &tokenizer, const DemoOptions &options)
+void answer(model::TextGenerator &generator, const DemoOptions &options)
 {
-    const bool chat = !tokenizer.chatTemplate().empty();
-    auto prompt = promptIds(tokenizer, options.question, chat);
     std::cout << "> " << options.question
-              << (chat ? "" : "  (no chat template: plain continuation)") << "\n"
+              << (generator.usesChatFormat() ? "" : "  (no chat template: plain continuation)")
+              << "\n"
               << std::flush;
-    model::SamplingOptions sampling;
+    model::GenerationOptions sampling;
     sampling.maxNewTokens = options.maxNewTokens;
     sampling.repetitionPenalty = 1.2; // greedy decoding of a 135M model loops without it
-    if (auto eos = tokenizer.eosId())
-        sampling.stopIds.push_back(*eos);
-    for (auto id : lm.config().eosTokenIds)
-        sampling.stopIds.push_back(id);
-    for (auto id : model::chatStopIds(tokenizer))
-        sampling.stopIds.push_back(id);
-
-    TokenStreamer streamer(tokenizer, std::cout);
     const auto started = std::chrono::steady_clock::now();
-    model::generate(lm, prompt, sampling, [&](int64_t token) {
-        streamer.add(token);
-        return true;
+    const auto result = generator.run(options.question, sampling, [](const std::string &piece) {
+        std::cout << piece << std::flush;
     });
-    streamer.finish();
     std::chrono::duration<double> genTime = std::chrono::steady_clock::now() - started;
-    std::cout << std::fixed << std::setprecision(1) << "\n\n  " << streamer.tokens().size()
-              << " tokens in " << genTime.count() << " s ("
-              << static_cast<double>(streamer.tokens().size()) / genTime.count() << " tokens/s)\n\n"
+    const auto tokens = static_cast<double>(result.tokenIds.size());
+    std::cout << std::fixed << std::setprecision(1) << "\n\n  " << result.tokenIds.size()
+              << " tokens in " << genTime.count() << " s (" << tokens / genTime.count()
+              << " tokens/s)\n\n"
               << std::defaultfloat;
 }
 
@@ -127,27 +116,29 @@ int runDemo(const DemoOptions &options)
                         "(scripts/setup.sh prints it)");
         modelArgument = fallback;
     }
-    auto source = io::resolveModelSource(modelArgument);
     auto started = std::chrono::steady_clock::now();
-    auto tokenizer = loadTokenizerFor(source);
-    auto lm = loadModelFor(source, options.compute.dtype, options.compute.attention,
-                           options.compute.device);
+    model::TextGeneratorOptions load;
+    load.dtype = options.compute.dtype;
+    load.attention = options.compute.attention;
+    load.device = options.compute.device;
+    model::TextGenerator generator(modelArgument, load);
     std::chrono::duration<double> loadTime = std::chrono::steady_clock::now() - started;
-    const auto &config = lm->config();
+    const auto &config = generator.modelConfig();
     std::cout << std::fixed << std::setprecision(1) << "Headroom demo\n"
-              << "  model       " << source.path.filename().string() << " (" << config.modelType
-              << ", " << static_cast<double>(config.parameterCount()) / 1e6 << " M parameters, "
+              << "  model       " << io::resolveModelSource(modelArgument).path.filename().string()
+              << " (" << config.modelType << ", "
+              << static_cast<double>(config.parameterCount()) / 1e6 << " M parameters, "
               << config.numLayers << " layers)\n"
               << "  loaded in   " << loadTime.count() << " s\n\n"
               << std::defaultfloat;
-    answer(*lm, tokenizer, options);
+    answer(generator, options);
     if (options.dataset.empty())
         return 0;
 
     const auto adapter = fineTune(modelArgument, options);
-    lora::loadPeftAdapter(*lm, adapter);
+    generator.loadAdapter(adapter.string());
     std::cout << "With the adapter trained just now:\n";
-    answer(*lm, tokenizer, options);
+    answer(generator, options);
     return 0;
 }
 

@@ -88,10 +88,8 @@ TextGenerator::TextGenerator(const std::string &modelArgument, const TextGenerat
     m_impl.reset(
         new Impl{std::move(tokenizer), loadModel(source, load), load.device, {}, {}, false, false});
     auto &impl = *m_impl;
-    if (options.adapter) {
-        lora::loadPeftAdapter(*impl.lm, *options.adapter);
-        impl.hasAdapter = impl.adapterEnabled = true;
-    }
+    if (options.adapter)
+        loadAdapter(*options.adapter);
     const bool explicitChat = options.prompt == PromptMode::Chat || options.chatFormat;
     if (explicitChat) {
         impl.chat = tok::ChatFormat::forTokenizer(impl.tokenizer, options.chatFormat);
@@ -108,6 +106,14 @@ TextGenerator::TextGenerator(const std::string &modelArgument, const TextGenerat
 TextGenerator::~TextGenerator() = default;
 TextGenerator::TextGenerator(TextGenerator &&) noexcept = default;
 TextGenerator &TextGenerator::operator=(TextGenerator &&) noexcept = default;
+
+void TextGenerator::loadAdapter(const std::string &folder)
+{
+    auto &impl = *m_impl;
+    setAdapterEnabled(true); // a parked adapter goes back before it is replaced
+    lora::loadPeftAdapter(*impl.lm, folder);
+    impl.hasAdapter = impl.adapterEnabled = true;
+}
 
 bool TextGenerator::hasAdapter() const
 {
@@ -151,6 +157,10 @@ std::string TextGenerator::chatFormatName() const
 std::string TextGenerator::deviceName() const
 {
     return m_impl->device.str();
+}
+const ModelConfig &TextGenerator::modelConfig() const
+{
+    return m_impl->lm->config();
 }
 
 GenerationResult TextGenerator::run(const std::string &userMessage,

@@ -7,6 +7,8 @@
 // one instance from one thread at a time.
 #pragma once
 
+#include "model/ModelConfig.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -74,6 +76,9 @@ public:
     TextGenerator(TextGenerator &&) noexcept;
     TextGenerator &operator=(TextGenerator &&) noexcept;
 
+    // Applies a PEFT adapter folder to the loaded model (replacing one loaded
+    // before) and enables it; the model itself is not read again.
+    void loadAdapter(const std::string &folder);
     bool hasAdapter() const;
     // Detaches / re-attaches the adapter's LoRA modules: off gives exactly the
     // base model's outputs. No effect without an adapter.
@@ -83,7 +88,8 @@ public:
     // Whether prompts are sent as a chat turn, and in which format ("chatml", ...).
     bool usesChatFormat() const;
     std::string chatFormatName() const;
-    std::string deviceName() const; // "cpu", "cuda:0"
+    std::string deviceName() const;         // "cpu", "cuda:0"
+    const ModelConfig &modelConfig() const; // the loaded model's shape
 
     // Answers `userMessage`; `onPiece` receives the text as it grows, in
     // pieces that never split a UTF-8 character (a character spread over
