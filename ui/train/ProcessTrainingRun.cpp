@@ -210,7 +210,7 @@ void ProcessTrainingRun::stdoutLine(const QByteArray &line)
         emit evalDone(eval);
     } else if (train::isStepLine(json)) {
         auto step = train::stepFromJson(json);
-        if (!m_setupDone) // its "steps:" line came apart between the ranks' writes
+        if (!m_setupDone) // stdout was read before stderr's "steps:" line
             setup(m_plannedSteps, step.step - 1);
         step.totalSteps = m_totalSteps;
         m_summary.steps = step.step;
@@ -222,24 +222,21 @@ void ProcessTrainingRun::stdoutLine(const QByteArray &line)
 void ProcessTrainingRun::stderrLine(const QString &line)
 {
     static const QRegularExpression steps(
-        QStringLiteral(R"(steps: (\d+)(?: \(resuming after step (\d+)\))?)"));
+        QStringLiteral(R"(^steps: (\d+)(?: \(resuming after step (\d+)\))?)"));
     static const QRegularExpression checkpoint(
         QStringLiteral(R"(^checkpoint at step (\d+): (.+)$)"));
     m_lastLines.append(line);
     if (m_lastLines.size() > 5)
         m_lastLines.removeFirst();
-    // The ranks write their lines in pieces (unbuffered stderr), so the same
-    // error from two ranks may arrive as "error: error: AA": each part after
-    // an "error: ", a doubled part halved, each message once.
+    // headroom-cli writes each stderr line whole (app/cli/WholeLineStderr),
+    // so the ranks' lines never mix; every rank reports a shared failure
+    // (a bad dataset) itself, so each message is kept once.
     const QString errorTag = QStringLiteral("error: ");
-    if (line.contains(errorTag))
-        for (QString part : line.split(errorTag).mid(1)) {
-            part = part.trimmed();
-            if (part.size() % 2 == 0 && part.left(part.size() / 2) == part.mid(part.size() / 2))
-                part.truncate(part.size() / 2);
-            if (!part.isEmpty() && !m_errors.contains(part)) // every rank reports its own
-                m_errors.append(part);
-        }
+    if (line.startsWith(errorTag)) {
+        const QString message = line.mid(errorTag.size()).trimmed();
+        if (!message.isEmpty() && !m_errors.contains(message))
+            m_errors.append(message);
+    }
     if (const auto match = checkpoint.match(line); match.hasMatch()) {
         m_summary.lastCheckpoint = match.captured(2).toStdString();
         emit checkpointSaved(match.captured(1).toLongLong(), match.captured(2));

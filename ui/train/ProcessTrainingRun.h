@@ -10,10 +10,10 @@
 // or data (failed during setup, stderr's message), 3 or any other failed,
 // 130 stopped. There is no pause: the ranks wait on each other in every
 // step's collectives.
-// The ranks share the launcher's stderr and write their lines in pieces
-// (unbuffered, flushed per insertion), so lines of two ranks can arrive
-// interleaved: errors are taken apart at each "error: ", and when rank 0's
-// "steps: N" line is lost the run length is the config's max_steps.
+// The ranks share the launcher's stderr; headroom-cli writes each line whole,
+// so lines never mix. Stdout and stderr are separate pipes, though, so the
+// first step may be read before rank 0's "steps: N": the run then starts
+// with the config's max_steps as its length.
 #pragma once
 
 #include "common/TrainMetaTypes.h"
