@@ -4,6 +4,7 @@
 // for the same saved config; the stacked bars sum to the stage totals; a
 // small GPU flips the verdict and shows advice that applies itself; invalid
 // combinations are marked inline.
+#include "TechniquesTestSupport.h"
 #include "common/TestSupport.h"
 #include "common/TinyRun.h"
 #include "io/ModelSource.h"
@@ -39,18 +40,6 @@ class TestUiTechniques : public QObject
     std::unique_ptr<test::TempDir> m_temp;
 
     static fs::path tinyModel() { return test::trainFixtures() / "tiny_llama"; }
-    static model::ModelConfig shapeOf(const std::string &argument)
-    {
-        return model::loadModelConfig(io::resolveModelSource(argument));
-    }
-    // A draft of `model`, trained on the CPU (so the CLI's device is the
-    // page's CPU entry), with a dataset so that the config validates.
-    static void openModel(ui::RunDraft &draft, const std::string &model)
-    {
-        draft.setModel(QString::fromStdString(model), shapeOf(model));
-        draft.setDataset(QString::fromStdString((test::trainFixtures() / "small.jsonl").string()));
-        draft.update([](train::TrainConfig &c) { c.device.kind = train::DeviceSpec::Kind::Cpu; });
-    }
     template <typename T> static T *child(QWidget &page, const QString &name)
     {
         auto *w = page.findChild<T *>(name);
@@ -114,27 +103,6 @@ class TestUiTechniques : public QObject
             QCOMPARE(cli["components"][c.key].get<int64_t>(), c.bytes);
         QCOMPARE(cli["calibrated"].get<bool>(), e.calibrated);
     }
-    // Per stage, the sum of the stacked bars' values.
-    static std::array<double, 4> barSums(ui::TechniquesPage &page)
-    {
-        std::array<double, 4> sums{};
-        QCustomPlot *plot = page.chart()->plot();
-        for (int i = 0; i < plot->plottableCount(); ++i)
-            if (auto *bars = qobject_cast<QCPBars *>(plot->plottable(i)))
-                for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
-                    sums[static_cast<size_t>(it->key)] += it->value;
-        return sums;
-    }
-    static void checkBarsSumToStages(ui::TechniquesPage &page)
-    {
-        const auto sums = barSums(page);
-        const auto &e = *page.currentEstimate();
-        QCOMPARE(sums[0], static_cast<double>(e.load));
-        QCOMPARE(sums[1], static_cast<double>(e.forward));
-        QCOMPARE(sums[2], static_cast<double>(e.backward));
-        QCOMPARE(sums[3], static_cast<double>(e.optimizer));
-    }
-
 private slots:
     void initTestCase()
     {
@@ -151,7 +119,7 @@ private slots:
         QVERIFY(!page.currentEstimate());
         QVERIFY(!page.chart()->showsEstimate());
         QVERIFY(child<QLabel>(page, "estimateMessage")->text().contains("Open a model"));
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         QVERIFY(page.currentEstimate());
         QVERIFY(page.chart()->showsEstimate());
     }
@@ -159,7 +127,7 @@ private slots:
     void everyControlEditsTheDraftAndTheEstimateFollows()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
         checkMatchesEngine(page, draft);
         const auto &c = draft.config();
@@ -254,7 +222,7 @@ private slots:
     void nf4LowersTheLoadStage()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
         auto *doubleQuant = child<QCheckBox>(page, "doubleQuant");
         QVERIFY(!doubleQuant->isEnabled());
@@ -264,13 +232,13 @@ private slots:
         QVERIFY2(page.currentEstimate()->load < load, "NF4 must lower the load stage");
         QVERIFY(doubleQuant->isEnabled());
         checkMatchesEngine(page, draft);
-        checkBarsSumToStages(page);
+        test::checkBarsSumToStages(page);
     }
 
     void theEstimateEqualsTheCli()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
         selectDevice(page, "cpu");
         selectData(child<QComboBox>(page, "quantization"), int(train::Quantization::Nf4));
@@ -294,16 +262,16 @@ private slots:
     void barsStackToTheStageTotals()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
-        checkBarsSumToStages(page);
+        test::checkBarsSumToStages(page);
         child<QSpinBox>(page, "gradAccum")->setValue(1); // no gradients during forward
-        checkBarsSumToStages(page);
+        test::checkBarsSumToStages(page);
         child<QCheckBox>(page, "gradientCheckpointing")->click();
-        checkBarsSumToStages(page); // the checkpoint bookkeeping is "other"
+        test::checkBarsSumToStages(page); // the checkpoint bookkeeping is "other"
         child<QCheckBox>(page, "loraEnabled")->click();
         selectData(child<QComboBox>(page, "precision"), int(train::Precision::Fp16));
-        checkBarsSumToStages(page); // full fine-tuning: masters, all gradients
+        test::checkBarsSumToStages(page); // full fine-tuning: masters, all gradients
         QVERIFY(page.chart()->plot()->findChild<QCPBars *>("bars_master_weights"));
 
         // A calibrated device scales the stages; the bars still add up, and
@@ -311,7 +279,7 @@ private slots:
         memory::storeCalibration({"NVIDIA GeForce RTX 4090", 1130, 1000});
         selectDevice(page, "NVIDIA GeForce RTX 4090");
         QVERIFY(page.currentEstimate()->calibrated);
-        checkBarsSumToStages(page);
+        test::checkBarsSumToStages(page);
         checkMatchesCli(page, cliEstimate(draft, "RTX 4090"));
         std::filesystem::remove(*m_temp / "calibration.json");
         selectDevice(page, "cpu");
@@ -320,7 +288,7 @@ private slots:
     void aSmallGpuDoesNotFitAndTheAdviceAppliesItself()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
         // Eager attention over long rows: the [T, T] scores dominate.
         selectData(child<QComboBox>(page, "attention"), int(train::Attention::Eager));
@@ -370,7 +338,7 @@ private slots:
     void invalidCombinationsAreMarkedInline()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
         page.show();
         auto *doubleQuant = child<QCheckBox>(page, "doubleQuant");
@@ -411,7 +379,7 @@ private slots:
     void theVerdictIsReadableInADarkPalette()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
         auto *verdict = child<QLabel>(page, "fitVerdict");
         QVERIFY(verdict->property("fits").toBool()); // the tiny model fits the CPU
@@ -431,7 +399,7 @@ private slots:
     {
         ui::RunDraft draft;
         ui::TechniquesPage page(draft);
-        auto shape = shapeOf(tinyModel().string());
+        auto shape = test::shapeOf(tinyModel().string());
         shape.family = model::Family::Gpt2;
         shape.modelType = "gpt2";
         draft.setModel("gpt2-shaped", shape);
@@ -446,7 +414,7 @@ private slots:
         if (model.isEmpty())
             QSKIP("HEADROOM_DEFAULT_MODEL is not set");
         ui::RunDraft draft;
-        openModel(draft, model.toStdString());
+        test::openModelOnCpu(draft, model.toStdString());
         ui::TechniquesPage page(draft);
         selectDevice(page, "cpu");
         checkMatchesEngine(page, draft);
@@ -455,7 +423,7 @@ private slots:
         selectData(child<QComboBox>(page, "quantization"), int(train::Quantization::Nf4));
         child<QSpinBox>(page, "microBatch")->setValue(8);
         checkMatchesEngine(page, draft);
-        checkBarsSumToStages(page);
+        test::checkBarsSumToStages(page);
         const auto cli = cliEstimate(draft, "RTX 3060 12GB");
         checkMatchesCli(page, cli);
         QCOMPARE(cli["fits"].get<bool>(), page.currentAdvice()->fits);
@@ -464,7 +432,7 @@ private slots:
     void recomputingIsImperceptible()
     {
         ui::RunDraft draft;
-        openModel(draft, tinyModel().string());
+        test::openModelOnCpu(draft, tinyModel().string());
         ui::TechniquesPage page(draft);
         selectDevice(page, "NVIDIA GeForce RTX 4090");
         auto *microBatch = child<QSpinBox>(page, "microBatch");

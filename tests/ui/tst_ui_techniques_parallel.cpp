@@ -3,6 +3,7 @@
 // engine's memory::estimateMemory(..., processes), the chart's summary says
 // "per GPU × N GPUs" with the total), the verdict is per GPU, and one process
 // shows exactly what it showed before.
+#include "TechniquesTestSupport.h"
 #include "common/TestSupport.h"
 #include "common/TinyRun.h"
 #include "io/ModelSource.h"
@@ -31,12 +32,8 @@ class TestUiTechniquesParallel : public QObject
 
     static void openTinyModel(ui::RunDraft &draft)
     {
-        const std::string model = (test::trainFixtures() / "tiny_llama").string();
-        draft.setModel(QString::fromStdString(model),
-                       model::loadModelConfig(io::resolveModelSource(model)));
-        draft.setDataset(QString::fromStdString((test::trainFixtures() / "small.jsonl").string()));
+        test::openModelOnCpu(draft, (test::trainFixtures() / "tiny_llama").string());
         draft.update([](train::TrainConfig &c) {
-            c.device.kind = train::DeviceSpec::Kind::Cpu;
             c.microBatchSize = 1;
             c.gradAccumSteps = 2; // two ranks: one micro-batch each
         });
@@ -65,21 +62,6 @@ class TestUiTechniquesParallel : public QObject
         QCOMPARE(shown.allReduceBuffers, expected.allReduceBuffers);
         QCOMPARE(shown.processes, expected.processes);
     }
-    static void checkBarsSumToStages(ui::TechniquesPage &page)
-    {
-        std::array<double, 4> sums{};
-        QCustomPlot *plot = page.chart()->plot();
-        for (int i = 0; i < plot->plottableCount(); ++i)
-            if (auto *bars = qobject_cast<QCPBars *>(plot->plottable(i)))
-                for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
-                    sums[static_cast<size_t>(it->key)] += it->value;
-        const auto &e = *page.currentEstimate();
-        QCOMPARE(sums[0], static_cast<double>(e.load));
-        QCOMPARE(sums[1], static_cast<double>(e.forward));
-        QCOMPARE(sums[2], static_cast<double>(e.backward));
-        QCOMPARE(sums[3], static_cast<double>(e.optimizer));
-    }
-
 private slots:
     void initTestCase()
     {
@@ -147,7 +129,7 @@ private slots:
         QVERIFY2(!summary(page).contains("per GPU", Qt::CaseInsensitive),
                  qPrintable(summary(page)));
         QVERIFY(summary(page).contains(ui::byteText(single.devicePeak)));
-        checkBarsSumToStages(page);
+        test::checkBarsSumToStages(page);
 
         // Two: per GPU, with the all-reduce bucket, the total across GPUs.
         processesBox(page)->setValue(2);
@@ -161,7 +143,7 @@ private slots:
                      text.contains(ui::byteText(2 * two.devicePeak)),
                  qPrintable(text));
         QCOMPARE(page.chart()->plot()->yAxis->label(), QStringLiteral("memory per GPU"));
-        checkBarsSumToStages(page);
+        test::checkBarsSumToStages(page);
 
         // What data parallelism changes per process: LoRA's gradients fit in
         // one bucket; each rank runs one of the two micro-batches, so it does

@@ -3,6 +3,7 @@
 // points arriving in both plots, pause / resume / stop, a responsive GUI
 // thread while it trains, the error dialog for bad input and NaN, and the
 // out-of-memory answer (HEADROOM_TEST_OOM_AT_STEP) with "Apply and resume".
+#include "TrainPageTestSupport.h"
 #include "common/RunDraft.h"
 #include "common/TestSupport.h"
 #include "common/TinyRun.h"
@@ -31,21 +32,6 @@ using namespace headroom::ui;
 
 namespace {
 
-// The tiny run, `max_steps` long, with `overrides` merged in; the draft also
-// learns the model's shape (for the estimate line and the advice).
-void prepareDraft(RunDraft &draft, int64_t maxSteps, const nlohmann::json &overrides = {})
-{
-    auto json = test::tinyRunConfig("unused");
-    json["max_steps"] = maxSteps;
-    for (const auto &[key, value] : overrides.items())
-        json[key] = value;
-    const auto modelDir = test::trainFixtures() / "tiny_llama";
-    const auto shape = model::parseModelConfig(io::readJsonFile(modelDir / "config.json"),
-                                               (modelDir / "config.json").string());
-    draft.setModel(QString::fromStdString(modelDir.string()), shape);
-    draft.setConfig(train::parseTrainConfig(json, "test config"));
-}
-
 QMessageBox *visibleBox(const QString &name)
 {
     for (auto *widget : QApplication::topLevelWidgets())
@@ -71,19 +57,6 @@ class TestUiTrain : public QObject
 
 private:
     QTemporaryDir m_runs;
-
-    struct Page
-    {
-        RunDraft draft;
-        TrainPage page{draft};
-    };
-
-    void showPage(Page &p)
-    {
-        p.page.setRunsRoot(m_runs.path());
-        p.page.resize(1000, 700);
-        p.page.show();
-    }
 
 private slots:
     void initTestCase()
@@ -140,9 +113,9 @@ private slots:
 
     void trainsPausesResumesAndStops()
     {
-        Page p;
-        prepareDraft(p.draft, 2000);
-        showPage(p);
+        test::TrainPageUnderTest p;
+        test::prepareTinyDraft(p.draft, 2000);
+        p.show(m_runs.path());
         auto *start = p.page.findChild<QPushButton *>("startButton");
         auto *pause = p.page.findChild<QPushButton *>("pauseButton");
         auto *resume = p.page.findChild<QPushButton *>("resumeButton");
@@ -247,14 +220,14 @@ private slots:
     {
         QFETCH(QString, key);
         QFETCH(QString, expected);
-        Page p;
+        test::TrainPageUnderTest p;
         nlohmann::json overrides;
         if (key == "dataset")
             overrides["dataset"] = (test::trainFixtures() / "no-such-file.jsonl").string();
         else
             overrides = {{"learning_rate", 1e20}, {"max_grad_norm", 0}};
-        prepareDraft(p.draft, 30, overrides);
-        showPage(p);
+        test::prepareTinyDraft(p.draft, 30, overrides);
+        p.show(m_runs.path());
         QSignalSpy failed(&p.page, &TrainPage::runFailed);
         QSignalSpy finished(&p.page, &TrainPage::runFinished);
         QTest::mouseClick(p.page.findChild<QPushButton *>("startButton"), Qt::LeftButton);
@@ -276,10 +249,10 @@ private slots:
 
     void outOfMemoryIsAnsweredWithAdviceAndResumes()
     {
-        Page p;
-        prepareDraft(p.draft, 8, {{"save_every", 2}});
+        test::TrainPageUnderTest p;
+        test::prepareTinyDraft(p.draft, 8, {{"save_every", 2}});
         const auto before = p.draft.config();
-        showPage(p);
+        p.show(m_runs.path());
         QSignalSpy failed(&p.page, &TrainPage::runFailed);
         QSignalSpy finished(&p.page, &TrainPage::runFinished);
         QSignalSpy setup(&p.page, &TrainPage::runSetup);

@@ -6,6 +6,7 @@
 // rows, one micro-batch per rank); Stop (SIGINT to the launcher) ends with a
 // checkpoint (exit 130, "stopped"); Pause is not offered. Skipped only when
 // the headroom-cli binary cannot be found.
+#include "TrainPageTestSupport.h"
 #include "common/RunDraft.h"
 #include "common/TestSupport.h"
 #include "common/TinyRun.h"
@@ -37,18 +38,11 @@ namespace {
 void prepareDraft(RunDraft &draft, int64_t maxSteps, int processes,
                   const nlohmann::json &overrides = {})
 {
-    auto json = test::tinyRunConfig("unused");
-    json["max_steps"] = maxSteps;
-    json["micro_batch_size"] = 1;
-    json["grad_accum_steps"] = 2;
-    json["lora"]["dropout"] = 0.0;
+    nlohmann::json merged = {{"micro_batch_size", 1}, {"grad_accum_steps", 2}};
     for (const auto &[key, value] : overrides.items())
-        json[key] = value;
-    const auto modelDir = test::trainFixtures() / "tiny_llama";
-    const auto shape = model::parseModelConfig(io::readJsonFile(modelDir / "config.json"),
-                                               (modelDir / "config.json").string());
-    draft.setModel(QString::fromStdString(modelDir.string()), shape);
-    draft.setConfig(train::parseTrainConfig(json, "test config"));
+        merged[key] = value;
+    test::prepareTinyDraft(draft, maxSteps, merged);
+    draft.update([](train::TrainConfig &c) { c.lora.dropout = 0.0; });
     draft.setDataParallel(processes);
 }
 
@@ -59,19 +53,6 @@ class TestUiTrainParallel : public QObject
     Q_OBJECT
 
     QTemporaryDir m_runs;
-
-    struct Page
-    {
-        RunDraft draft;
-        TrainPage page{draft};
-    };
-
-    void showPage(Page &p)
-    {
-        p.page.setRunsRoot(m_runs.path());
-        p.page.resize(1000, 700);
-        p.page.show();
-    }
 
     struct Outcome
     {
@@ -89,9 +70,9 @@ class TestUiTrainParallel : public QObject
     Outcome train(int processes)
     {
         Outcome out;
-        Page p;
+        test::TrainPageUnderTest p;
         prepareDraft(p.draft, 4, processes);
-        showPage(p);
+        p.show(m_runs.path());
         QSignalSpy steps(&p.page, &TrainPage::stepDone);
         QSignalSpy setup(&p.page, &TrainPage::runSetup);
         QSignalSpy finished(&p.page, &TrainPage::runFinished);
@@ -198,10 +179,10 @@ private slots:
     // CLI's message, once, though every rank reports it.
     void badInputFailsWithTheCliMessage()
     {
-        Page p;
+        test::TrainPageUnderTest p;
         prepareDraft(p.draft, 4, 2,
                      {{"dataset", (test::trainFixtures() / "no-such-file.jsonl").string()}});
-        showPage(p);
+        p.show(m_runs.path());
         QSignalSpy failed(&p.page, &TrainPage::runFailed);
         QSignalSpy finished(&p.page, &TrainPage::runFinished);
         QTest::mouseClick(p.page.findChild<QPushButton *>("startButton"), Qt::LeftButton);
@@ -220,9 +201,9 @@ private slots:
 
     void stopEndsWithACheckpoint()
     {
-        Page p;
+        test::TrainPageUnderTest p;
         prepareDraft(p.draft, 2000, 2);
-        showPage(p);
+        p.show(m_runs.path());
         auto *pause = p.page.findChild<QPushButton *>("pauseButton");
         auto *stop = p.page.findChild<QPushButton *>("stopButton");
         QSignalSpy steps(&p.page, &TrainPage::stepDone);
