@@ -133,11 +133,11 @@ int64_t defaultBudget(const DeviceInfo &device)
 }
 
 FitAdvice adviseFit(const model::ModelConfig &model, const TrainConfig &config,
-                    const DeviceInfo &device, int64_t budget)
+                    const DeviceInfo &device, int64_t budget, int processes)
 {
     FitAdvice advice;
     advice.budget = budget;
-    const auto base = estimateMemory(model, config, device);
+    const auto base = estimateMemory(model, config, device, processes);
     advice.fits = base.devicePeak <= budget;
     const auto all = options();
 
@@ -145,7 +145,7 @@ FitAdvice adviseFit(const model::ModelConfig &model, const TrainConfig &config,
         TrainConfig changed = config;
         if (!o.apply(changed))
             continue;
-        const auto e = estimateMemory(model, changed, device);
+        const auto e = estimateMemory(model, changed, device, processes);
         const int64_t saving = base.devicePeak - e.devicePeak;
         if (saving <= 0)
             continue;
@@ -204,7 +204,7 @@ FitAdvice adviseFit(const model::ModelConfig &model, const TrainConfig &config,
         for (int halvings = 0;; ++halvings) {
             if (cost >= bestCost)
                 break;
-            const auto e = estimateMemory(model, c, device);
+            const auto e = estimateMemory(model, c, device, processes);
             if (e.devicePeak <= budget) {
                 bestCost = cost;
                 advice.autoFit = c;

@@ -45,8 +45,10 @@ struct FitAdvice
 int64_t defaultBudget(const DeviceInfo &device);
 
 // `budget`: bytes the run may use on `device` (defaultBudget, or --budget).
+// With `processes` > 1 (data parallel) every figure is per process, each of
+// which must fit its own device's budget.
 FitAdvice adviseFit(const model::ModelConfig &model, const train::TrainConfig &config,
-                    const DeviceInfo &device, int64_t budget);
+                    const DeviceInfo &device, int64_t budget, int processes = 1);
 
 // "3.1 GB" (decimal GB, one decimal; MB below 1 GB).
 std::string formatBytes(int64_t bytes);

@@ -117,10 +117,8 @@ void TechniquesPage::recompute()
     try {
         const int processes = m_draft.dataParallel();
         m_estimate = memory::estimateMemory(*shape, config, device, processes);
-        m_advice = memory::adviseFit(*shape, config, device, m_budget);
-        // The verdict is per GPU: each process must fit its own device.
-        if (processes > 1)
-            m_advice->fits = m_estimate->devicePeak <= m_budget;
+        // Per GPU: each process must fit its own device.
+        m_advice = memory::adviseFit(*shape, config, device, m_budget, processes);
     } catch (const std::exception &error) {
         m_estimate.reset();
         m_advice.reset();
