@@ -138,7 +138,7 @@ void MainWindow::wirePages()
         showPage(ExportStep);
     });
 
-    connect(&m_draft, &RunDraft::configChanged, this, &MainWindow::updateStatus);
+    // The techniques page recomputes on every change of the draft, then says so.
     connect(m_techniquesPage, &TechniquesPage::estimateChanged, this, &MainWindow::updateStatus);
 }
 
