@@ -2,6 +2,7 @@
 #include "lora/LoraAdapter.h"
 
 #include "common/Error.h"
+#include "lora/LoraFunction.h"
 
 #include <cmath>
 
@@ -15,11 +16,7 @@ double loraScaling(const LoraSettings &settings)
 
 at::Tensor LoraAdapter::addTo(const at::Tensor &baseOutput, const at::Tensor &x) const
 {
-    auto input = x.to(a.scalar_type());
-    if (training && dropout > 0)
-        input = at::dropout(input, dropout, /*train=*/true);
-    auto update = at::linear(at::linear(input, a), b) * scaling; // [..., r] -> [..., out]
-    return (baseOutput + update).to(baseOutput.scalar_type());
+    return loraAdd(baseOutput, x, a, b, scaling, training ? dropout : 0.0);
 }
 
 at::Tensor LoraAdapter::deltaWeight() const

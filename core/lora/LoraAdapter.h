@@ -30,7 +30,7 @@ struct LoraAdapter
 
     // The adapter's contribution added to `baseOutput` [..., out] for input
     // x [..., in]: x is cast to A's dtype, the sum cast back to the base's
-    // dtype, as PEFT's Linear.forward does.
+    // dtype, as PEFT's Linear.forward does (one autograd node: LoraFunction).
     at::Tensor addTo(const at::Tensor &baseOutput, const at::Tensor &x) const;
 
     // ΔW = B A · scaling [out, in], computed in fp32 (PEFT merges in fp32).

@@ -180,22 +180,13 @@ int64_t stateBytes(int64_t numel, train::Optimizer optimizer)
     return 2 * numel + 8 * ceilDiv(numel, 256); // uint8 m, v + fp32 absmax per 256-block
 }
 
-// Per-token bytes a LoRA adapter saves (LoraAdapter::addTo): the input cast to
-// fp32, dropout, A's output [N, r] saved by B. `inputGrad`: whether the
-// input requires grad (not in layer 0 before any adapter).
-int64_t loraSavedPerToken(int64_t in, int64_t r, double dropout, bool inputGrad, int64_t cd,
-                          bool cuda, bool sharedInputCounted)
+// Per-token bytes a LoRA adapter saves (lora/LoraFunction): its input as it
+// came, once for the adapters that share it (q/k/v, gate/up) and nothing where
+// another node keeps that tensor already, and A's output [N, r] in fp32. The
+// dropout mask is drawn again in backward, the fp32 cast redone.
+int64_t loraSavedPerToken(int64_t in, int64_t r, int64_t cd, bool inputCounted)
 {
-    int64_t bytes = 4 * r; // A's output, saved by the B linear
-    if (dropout > 0) {
-        // CPU: input * bernoulli noise (fp32, saved when the input needs grad) and
-        // the dropped fp32 copy (saved by A). CUDA: native_dropout's bool mask.
-        const int64_t mask = inputGrad ? (cuda ? 1 : 4) : 0;
-        bytes += (4 + mask) * in;
-    } else if (cd != 4 || !sharedInputCounted) {
-        bytes += 4 * in; // x.to(fp32) is a new tensor unless x is fp32 already
-    }
-    return bytes;
+    return 4 * r + (inputCounted ? 0 : cd * in);
 }
 
 struct Activations
@@ -212,13 +203,12 @@ Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn,
     const bool full = !c.lora.enabled;
     const bool eager = c.attention == train::Attention::Eager;
     const int64_t r = c.lora.r;
-    const double dropout = c.lora.dropout;
     const int64_t h = s.h, inter = s.inter;
     Activations a;
-    auto lora = [&](const Projection &p, bool inputGrad, bool &inputCounted) {
+    auto lora = [&](const Projection &p, bool &inputCounted) {
         if (!p.adapted)
             return;
-        a.perToken += loraSavedPerToken(p.in, r, dropout, inputGrad, cd, cuda, inputCounted);
+        a.perToken += loraSavedPerToken(p.in, r, cd, inputCounted);
         inputCounted = true;
     };
     const auto &proj = s.projections;
@@ -229,8 +219,10 @@ Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn,
             a.perToken += cd * h + 8;
         if (full)
             a.perToken += cd * h; // ln_1's output, saved by c_attn's addmm
-        bool counted = full && cd == 4;
-        lora(proj[0], gradIn, counted);
+        // Adapters exist only without full fine-tuning: no other node keeps
+        // ln_1's output then.
+        bool counted = false;
+        lora(proj[0], counted);
         const bool attnGrad = gradIn || proj[0].adapted;
         if (attnGrad) {
             // q, k, v are views of the [N, 3H] c_attn output: SDPA (or eager's
@@ -246,21 +238,21 @@ Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn,
         const bool resGrad = attnGrad || proj[1].adapted;
         if (full && eager)
             a.perToken += cd * h; // c_proj's input: the merged heads (SDPA: a view of its output)
-        counted = full && cd == 4;
-        lora(proj[1], attnGrad, counted);
+        counted = !eager && attnGrad; // SDPA keeps the output c_proj reads a view of
+        lora(proj[1], counted);
         if (resGrad)
             a.perToken += cd * h + 8; // ln_2 input + mean/rstd
         if (full)
             a.perToken += cd * h; // ln_2's output, saved by c_fc
-        counted = full && cd == 4;
-        lora(proj[2], resGrad, counted);
+        counted = false;
+        lora(proj[2], counted);
         const bool mlpGrad = resGrad || proj[2].adapted;
         if (mlpGrad)
             a.perToken += cd * inter; // gelu's input
         if (full)
             a.perToken += cd * inter; // gelu's output, saved by c_proj
-        counted = full && cd == 4;
-        lora(proj[3], mlpGrad, counted);
+        counted = false; // gelu keeps its input, not its output
+        lora(proj[3], counted);
         return a;
     }
 
@@ -273,9 +265,9 @@ Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn,
             a.perToken += cd * h + cd * h; // normalised x (weight's grad) + output (linears' input)
     };
     rmsNorm(gradIn);
-    bool counted = full && cd == 4; // fp32 full fine-tuning: the linears' input is the norm output
+    bool counted = false; // q, k and v share the norm's output, which nothing else keeps
     for (int i = 0; i < 3; ++i)
-        lora(proj[i], gradIn, counted);
+        lora(proj[i], counted);
     const bool attnGrad = gradIn || proj[0].adapted || proj[1].adapted || proj[2].adapted;
     if (attnGrad) {
         if (eager) {
@@ -294,20 +286,20 @@ Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn,
     // output is laid out [B, T, Hq, D] already, so it is a view of what SDPA saved.
     if (full && eager)
         a.perToken += cd * s.qOut;
-    counted = false;
-    lora(proj[3], attnGrad, counted);
+    counted = !eager && attnGrad; // a view of the output SDPA keeps
+    lora(proj[3], counted);
     const bool resGrad = attnGrad || proj[3].adapted;
     rmsNorm(resGrad);
-    counted = full && cd == 4;
-    lora(proj[4], resGrad, counted);
-    lora(proj[5], resGrad, counted);
+    counted = false;
+    lora(proj[4], counted);
+    lora(proj[5], counted);
     const bool mlpGrad = resGrad || proj[4].adapted || proj[5].adapted;
     if (mlpGrad)
         a.perToken += 3 * cd * inter; // silu's input, silu(gate) and up (the product's inputs)
     if (full)
         a.perToken += cd * inter; // down_proj's input
-    counted = false;
-    lora(proj[6], mlpGrad, counted);
+    counted = false; // the product silu(gate) · up is kept by nothing else
+    lora(proj[6], counted);
     return a;
 }
 

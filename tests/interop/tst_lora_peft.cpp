@@ -9,8 +9,10 @@
 #include "common/TestSupport.h"
 #include "io/JsonFile.h"
 #include "io/ModelSource.h"
+#include "lora/HashedDropout.h"
 #include "lora/PeftAdapter.h"
 #include "model/ModelLoader.h"
+#include "model/TensorFile.h"
 #include "train/ChunkedLoss.h"
 
 #include <QtTest>
@@ -40,6 +42,59 @@ int adapterCount(model::CausalLM &lm)
     return count;
 }
 
+// PEFT's LoRA gradients of the summed causal-LM loss with lora_dropout
+// replaced by our masks: the masks our forward drew after at::manual_seed(seed)
+// (one seed per adapter call, in call order) are handed to PEFT in a file.
+std::map<std::string, at::Tensor> peftGradientsWithOurMasks(const std::filesystem::path &folder,
+                                                            const at::Tensor &ids, double p,
+                                                            uint64_t seed,
+                                                            const std::vector<int64_t> &widths)
+{
+    at::manual_seed(seed);
+    model::NamedTensors masks;
+    for (size_t i = 0; i < widths.size(); ++i) {
+        const uint64_t drawn = lora::drawDropoutSeed(at::kCPU);
+        char name[16];
+        std::snprintf(name, sizeof name, "mask.%03zu", i);
+        masks.emplace(name, lora::hashedDropoutScale({ids.size(0), ids.size(1), widths[i]}, p,
+                                                     drawn, at::kCPU));
+    }
+    test::TempDir temp;
+    model::saveTensorFile(temp / "masks.safetensors", masks);
+    model::saveTensorFile(temp / "ids.safetensors", {{"input_ids", ids}});
+    const char *script = R"(
+import sys, torch
+from transformers import AutoModelForCausalLM
+from peft import PeftModel
+from safetensors.torch import load_file, save_file
+base = AutoModelForCausalLM.from_pretrained(sys.argv[1], dtype=torch.float32)
+model = PeftModel.from_pretrained(base, sys.argv[2], is_trainable=True).eval()
+masks = load_file(sys.argv[3])
+order = iter(masks[k] for k in sorted(masks))
+class OurMask(torch.nn.Module):
+    def forward(self, x):
+        return x * next(order)
+for module in model.modules():
+    if hasattr(module, "lora_dropout") and "default" in module.lora_dropout:
+        module.lora_dropout["default"] = OurMask()
+ids = load_file(sys.argv[4])["input_ids"]
+logits = model(ids).logits.float()
+loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)),
+                                         ids[:, 1:].reshape(-1), reduction="sum")
+loss.backward()
+assert next(order, None) is None, "PEFT called fewer adapters than masks"
+save_file({n.replace(".default", ""): p.grad.contiguous() for n, p in model.named_parameters()
+           if "lora_" in n}, sys.argv[5])
+)";
+    const auto out = temp / "grads.safetensors";
+    auto result =
+        test::runPython(script, {(folder / "base").string(), (folder / "adapter").string(),
+                                 (temp / "masks.safetensors").string(),
+                                 (temp / "ids.safetensors").string(), out.string()});
+    if (result.exitCode != 0)
+        throw Error("PEFT with our masks failed: " + result.err);
+    return test::readSafetensors(out);
+}
 } // namespace
 
 class TestLoraPeft : public QObject
@@ -117,9 +172,11 @@ print(float((logits - expected["logits_lora"]).abs().max()))
     }
 
     // Gradients of the summed causal-LM loss with respect to every LoRA
-    // matrix equal PEFT's, with dropout off and on: the same generator seed
-    // and the same dropout placement (the LoRA input only, in module order)
-    // draw the same masks, so dropout placement is checked exactly too.
+    // matrix equal PEFT's, with dropout off and on. With dropout on, PEFT runs
+    // with our masks: its lora_dropout modules are replaced by ones that
+    // multiply by the mask our forward drew for that adapter (the seeds come
+    // from the CPU generator in call order, each mask from HashedDropout), so
+    // dropout placement (the LoRA input only) and scaling are checked exactly.
     void gradientsMatchPeft_data()
     {
         QTest::addColumn<QString>("arch");
@@ -141,6 +198,7 @@ print(float((logits - expected["logits_lora"]).abs().max()))
         lora::loadPeftAdapter(*lm, folder / "adapter");
         lora::setLoraTraining(*lm, true);
         std::map<std::string, at::Tensor> params;
+        std::vector<int64_t> inputWidths; // adapters in call order
         for (const auto &linear : lm->adaptableLinears())
             if (auto &adapter = *linear.lora) {
                 adapter->dropout = dropout;
@@ -148,21 +206,31 @@ print(float((logits - expected["logits_lora"]).abs().max()))
                 adapter->b.requires_grad_(true);
                 params["base_model.model." + linear.name + ".lora_A.weight"] = adapter->a;
                 params["base_model.model." + linear.name + ".lora_B.weight"] = adapter->b;
+                inputWidths.push_back(adapter->a.size(1));
             }
-        at::manual_seed(1234); // the fixture's DROPOUT_SEED
+        constexpr uint64_t seed = 1234;
+        at::manual_seed(seed);
         auto hidden = lm->forwardHidden(ids);
         auto loss = train::chunkedCausalLmLoss(
             hidden, ids, [&](const at::Tensor &h) { return lm->logits(h); }, {});
         loss.sum.backward();
 
+        std::map<std::string, at::Tensor> theirs;
         const std::string key = dropout == 0 ? "grad_p0.0." : "grad_p0.25.";
+        if (dropout == 0) {
+            for (const auto &[name, tensor] : expected)
+                if (name.starts_with(key))
+                    theirs[name.substr(key.size())] = tensor;
+        } else {
+            theirs = peftGradientsWithOurMasks(folder, ids, dropout, seed, inputWidths);
+        }
         int compared = 0;
         double worst = 0;
         for (const auto &[name, param] : params) {
-            QVERIFY2(expected.count(key + name), (key + name).c_str());
-            const auto &theirs = expected.at(key + name);
-            const double scale = theirs.abs().max().item<double>();
-            worst = std::max(worst, test::maxAbsDifference(param.grad(), theirs) / scale);
+            QVERIFY2(theirs.count(name), name.c_str());
+            const auto &reference = theirs.at(name);
+            const double scale = reference.abs().max().item<double>();
+            worst = std::max(worst, test::maxAbsDifference(param.grad(), reference) / scale);
             ++compared;
         }
         qInfo("%s, dropout %.2f: %d LoRA gradients, max |Δ| / max |g| = %.3g", qPrintable(arch),
