@@ -251,7 +251,7 @@ Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn,
             a.perToken += cd * inter; // gelu's input
         if (full)
             a.perToken += cd * inter; // gelu's output, saved by c_proj
-        counted = false; // gelu keeps its input, not its output
+        counted = false;              // gelu keeps its input, not its output
         lora(proj[3], counted);
         return a;
     }
@@ -298,7 +298,7 @@ Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn,
         a.perToken += 3 * cd * inter; // silu's input, silu(gate) and up (the product's inputs)
     if (full)
         a.perToken += cd * inter; // down_proj's input
-    counted = false; // the product silu(gate) · up is kept by nothing else
+    counted = false;              // the product silu(gate) · up is kept by nothing else
     lora(proj[6], counted);
     return a;
 }
@@ -459,6 +459,8 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
     // and statistics), the hidden states the chunked loss saves, and its
     // target positions and targets (int64 each).
     int64_t tail = cd * s.h * tokens + 16 * targets;
+    if (!full)
+        tail += cd * s.h * tokens; // dL/dhidden, computed by the loss's forward (frozen head)
     if (s.gpt2)
         tail += (cd * s.h + 8) * tokens;
     else
@@ -480,7 +482,7 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
     const int64_t logits32 = cd == 4 ? 0 : 4;               // .to(fp32) is a copy unless fp32
     // Forward: rows [c, H], logits [c, V], their fp32 copy and log_softmax's output.
     e.logitsAndLoss = cd * chunk * s.h + (cd + logits32 + 4) * chunk * s.vocab;
-    // Backward of the loss (ChunkedLossFunction::backward), one chunk at a time
+    // Backward of the loss with a trained head (ChunkedLossFunction::backward), one chunk at a time
     // beside dL/dhidden [N, H] and the chunk's rows [c, H]: (1) logits [c, V]
     // with graph, their fp32 copy and softmax's output; (2) logits, the fp32
     // softmax and its compute-dtype cast (the same tensor in fp32); (3) with a
@@ -494,8 +496,11 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
         lossPhases.push_back(2 * cd * cV + (cd == 4 ? 4 : cd + 4) * VH);
         lossPhases.push_back((cd == 4 ? 4 : cd + 4) * VH);
     }
-    const int64_t lossBackward = cd * tokens * s.h + 2 * cd * chunk * s.h +
-                                 *std::max_element(lossPhases.begin(), lossPhases.end());
+    // With a frozen head the loss's backward only scales the kept dL/dhidden
+    // into a new tensor.
+    const int64_t lossBackward = full ? cd * tokens * s.h + 2 * cd * chunk * s.h +
+                                            *std::max_element(lossPhases.begin(), lossPhases.end())
+                                      : cd * tokens * s.h;
     // A block's backward: gradients flowing through it while its saved tensors
     // are released one node at a time.
     const int64_t blockBackward = (2 * cd * s.h + 2 * 4 * std::max(s.inter, s.h)) * tokens +

@@ -1,8 +1,9 @@
 // The autograd function behind chunkedCausalLmLoss; see ChunkedLoss.h.
 // What the node saves: the hidden states (an input, already alive in the
 // graph: no new bytes), the flat indices of the target positions [N] and their
-// targets [N], the head function and the handles of the head tensors. No
-// logits. Positions without a target are never sent through the head.
+// targets [N], the head function and the handles of the head tensors; with a
+// frozen head also dL/dhidden [B·T, H]. No logits. Positions without a target
+// are never sent through the head.
 #include "train/ChunkedLoss.h"
 
 #include "common/Error.h"
@@ -35,37 +36,79 @@ struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
 {
     // hidden [B, T, H]; positions [N] flat indices into B·T; targets [N].
     // Runs with grad mode off (Function::apply), so each chunk's logits are
-    // freed before the next one is computed.
+    // freed before the next one is computed. When only the hidden states need
+    // a gradient (a frozen head: LoRA, or QLoRA's quantized base), that
+    // gradient is computed here, chunk by chunk while the logits exist, and
+    // kept ([B·T, H], the size of the hidden states) until backward scales it:
+    // recomputing the head's matmul in backward would cost as much as the
+    // forward's (a 151,936-row head on Qwen2).
     static at::Tensor forward(torch::autograd::AutogradContext *ctx, const at::Tensor &hidden,
                               at::TensorList headTensors, const c10::IValue &capsule,
                               const at::Tensor &positions, const at::Tensor &targets,
                               int64_t chunkTokens)
     {
-        (void)headTensors; // inputs only so that autograd routes their gradients here
         const auto &head = static_cast<const HeadCapsule *>(capsule.toCapsule().get())->head;
-        ctx->save_for_backward({hidden});
+        const bool headTrained = std::any_of(headTensors.begin(), headTensors.end(),
+                                             [](const at::Tensor &t) { return t.requires_grad(); });
+        const bool gradientNow = hidden.requires_grad() && !headTrained;
         ctx->saved_data["capsule"] = capsule;
         ctx->saved_data["positions"] = positions;
         ctx->saved_data["targets"] = targets;
         ctx->saved_data["chunk"] = chunkTokens;
+        ctx->saved_data["gradient_now"] = gradientNow;
 
         auto flat = hidden.reshape({-1, hidden.size(-1)}); // [B·T, H], a view when contiguous
         auto sum = at::zeros({}, hidden.options().dtype(at::kFloat));
+        at::Tensor gradFlat;
+        if (gradientNow)
+            gradFlat = at::zeros_like(flat, at::MemoryFormat::Contiguous); // [B·T, H]
         const int64_t n = positions.numel();
         for (int64_t start = 0; start < n; start += chunkTokens) {
             const int64_t len = std::min(chunkTokens, n - start);
-            auto rows = flat.index_select(0, positions.narrow(0, start, len)); // [c, H]
-            auto logits = head(rows).to(at::kFloat);                           // [c, V] fp32
-            sum += at::cross_entropy_loss(logits, targets.narrow(0, start, len), {},
-                                          at::Reduction::Sum, kIgnoreIndex);
+            auto index = positions.narrow(0, start, len);
+            auto rows = flat.index_select(0, index); // [c, H]
+            auto chunkTargets = targets.narrow(0, start, len);
+            if (!gradientNow) {
+                auto logits = head(rows).to(at::kFloat); // [c, V] fp32
+                sum += at::cross_entropy_loss(logits, chunkTargets, {}, at::Reduction::Sum,
+                                              kIgnoreIndex);
+                continue;
+            }
+            auto leaf = rows.detach().requires_grad_(true);
+            at::Tensor logits;
+            {
+                at::AutoGradMode enable(true);
+                logits = head(leaf); // [c, V], graph through the head only
+            }
+            // Σ CE = -Σ log p[target]; d/d logits = softmax - onehot(target).
+            auto t = chunkTargets.unsqueeze(1);                       // [c, 1]
+            auto p = at::log_softmax(logits.detach(), 1, at::kFloat); // [c, V] fp32
+            sum -= p.gather(1, t).sum();
+            p.exp_();
+            p.scatter_(1, t, p.gather(1, t) - 1.0);
+            auto gradLogits = p.to(logits.scalar_type());
+            p = at::Tensor(); // the fp32 buffer goes before the head's backward
+            auto g = torch::autograd::grad({logits}, {leaf}, {gradLogits}, /*retain_graph=*/false,
+                                           /*create_graph=*/false, /*allow_unused=*/true);
+            gradFlat.index_copy_(0, index, g[0].to(gradFlat.scalar_type()));
         }
+        ctx->save_for_backward({hidden, gradFlat});
         return sum; // []
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
                                                    torch::autograd::variable_list grads)
     {
-        const auto hidden = ctx->get_saved_variables()[0];
+        const auto saved = ctx->get_saved_variables();
+        const auto &hidden = saved[0];
+        if (ctx->saved_data.at("gradient_now").toBool()) {
+            // dL/dhidden was computed in forward for a loss gradient of 1.
+            const auto *held =
+                static_cast<const HeadCapsule *>(ctx->saved_data.at("capsule").toCapsule().get());
+            torch::autograd::variable_list out{saved[1].mul(grads[0]).view(hidden.sizes())};
+            out.resize(1 + held->tensors.size() + 4); // frozen head, capsule, ...: no gradient
+            return out;
+        }
         const auto capsule = ctx->saved_data.at("capsule").toCapsule();
         const auto *held = static_cast<const HeadCapsule *>(capsule.get());
         const auto positions = ctx->saved_data.at("positions").toTensor();

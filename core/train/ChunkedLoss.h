@@ -1,9 +1,12 @@
 // The causal-LM loss of transformers' ForCausalLMLoss (SPECS.md §8.1), computed
 // in chunks of positions so that the [B, T, V] logits tensor, its fp32 copy and
 // its gradient never exist at once (DESIGN.md trap 7). A custom autograd
-// function keeps only the hidden states and the target indices; backward
-// recomputes each chunk's logits and writes the gradient of the hidden states
-// (and of the LM head's trainable tensors) chunk by chunk.
+// function keeps only the hidden states and the target indices. With a frozen
+// head (LoRA) the forward also computes the hidden states' gradient chunk by
+// chunk while each chunk's logits exist and keeps it ([B·T, H]), so the head's
+// matmul runs once; with a trained head backward recomputes each chunk's
+// logits and writes the gradients of the hidden states and of the head's
+// trainable tensors chunk by chunk.
 //
 // It returns the *sum* over target tokens and their count, not a mean: the
 // trainer divides by the target-token count of all micro-batches of the
