@@ -12,7 +12,16 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// dropout(x) in the adapter's dtype, [N, in].
+// The dtype the adapter's matmuls run in: the activations' when they are
+// bf16 or fp16 (as under torch.autocast: the products accumulate in fp32,
+// and A and B stay fp32 as the optimizer's master copy), else the adapter's.
+at::ScalarType computeType(const at::Tensor &x, const at::Tensor &a)
+{
+    const auto type = x.scalar_type();
+    return type == at::kBFloat16 || type == at::kHalf ? type : a.scalar_type();
+}
+
+// dropout(x) in `type`, [N, in].
 at::Tensor droppedInput(const at::Tensor &x2, double p, uint64_t seed, at::ScalarType type)
 {
     if (p == 0.0)
@@ -27,11 +36,12 @@ struct LoraFunction : torch::autograd::Function<LoraFunction>
                               const at::Tensor &baseOutput, const at::Tensor &a,
                               const at::Tensor &b, double scaling, double p, int64_t seed)
     {
-        const auto type = a.scalar_type();
-        auto x2 = x.reshape({-1, x.size(-1)});                                          // [N, in]
-        auto h = at::mm(droppedInput(x2, p, static_cast<uint64_t>(seed), type), a.t()); // [N, r]
-        auto base2 = baseOutput.reshape({-1, baseOutput.size(-1)});                     // [N, out]
-        auto sum = at::addmm(base2.to(type), h, b.t(), 1.0, scaling);                   // [N, out]
+        const auto type = computeType(x, a);
+        auto x2 = x.reshape({-1, x.size(-1)}); // [N, in]
+        auto h = at::mm(droppedInput(x2, p, static_cast<uint64_t>(seed), type),
+                        a.to(type).t());                                       // [N, r]
+        auto base2 = baseOutput.reshape({-1, baseOutput.size(-1)});            // [N, out]
+        auto sum = at::addmm(base2.to(type), h, b.to(type).t(), 1.0, scaling); // [N, out]
         ctx->save_for_backward({x, h, a, b});
         ctx->saved_data["scaling"] = scaling;
         ctx->saved_data["p"] = p;
@@ -46,21 +56,22 @@ struct LoraFunction : torch::autograd::Function<LoraFunction>
         const double scaling = ctx->saved_data["scaling"].toDouble();
         const double p = ctx->saved_data["p"].toDouble();
         const auto seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
-        const auto type = a.scalar_type();
+        const auto type = h.scalar_type();
         const auto &gradOut = grads[0];                            // [..., out]
         auto g = gradOut.reshape({-1, gradOut.size(-1)}).to(type); // [N, out]
 
         at::Tensor gradX, gradA, gradB;
         if (ctx->needs_input_grad(3))
-            gradB = at::mm(g.t(), h).mul_(scaling); // [out, r]
+            gradB = at::mm(g.t(), h).mul_(scaling).to(b.scalar_type()); // [out, r]
         if (ctx->needs_input_grad(0) || ctx->needs_input_grad(2)) {
-            auto gh = at::mm(g, b).mul_(scaling); // [N, r]
+            auto gh = at::mm(g, b.to(type)).mul_(scaling); // [N, r]
             if (ctx->needs_input_grad(2)) {
                 auto x2 = x.reshape({-1, x.size(-1)});
-                gradA = at::mm(gh.t(), droppedInput(x2, p, seed, type)); // [r, in]
+                gradA =
+                    at::mm(gh.t(), droppedInput(x2, p, seed, type)).to(a.scalar_type()); // [r, in]
             }
             if (ctx->needs_input_grad(0)) {
-                auto gx = at::mm(gh, a); // [N, in]
+                auto gx = at::mm(gh, a.to(type)); // [N, in]
                 if (p > 0.0) {
                     gx = gx.to(at::kFloat).contiguous();
                     hashedDropoutInPlace(gx, p, seed);

@@ -182,11 +182,11 @@ int64_t stateBytes(int64_t numel, train::Optimizer optimizer)
 
 // Per-token bytes a LoRA adapter saves (lora/LoraFunction): its input as it
 // came, once for the adapters that share it (q/k/v, gate/up) and nothing where
-// another node keeps that tensor already, and A's output [N, r] in fp32. The
-// dropout mask is drawn again in backward, the fp32 cast redone.
+// another node keeps that tensor already, and A's output [N, r] in the
+// compute dtype. The dropout mask is drawn again in backward.
 int64_t loraSavedPerToken(int64_t in, int64_t r, int64_t cd, bool inputCounted)
 {
-    return 4 * r + (inputCounted ? 0 : cd * in);
+    return cd * r + (inputCounted ? 0 : cd * in);
 }
 
 struct Activations

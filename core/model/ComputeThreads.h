@@ -6,7 +6,8 @@
 
 namespace headroom::model {
 
-// at::set_num_threads(hardware threads); call once, before any tensor work.
+// at::set_num_threads(hardware threads), or OMP_NUM_THREADS where it is set to
+// a positive number; call once, before any tensor work.
 void useAllCpuThreads();
 
 } // namespace headroom::model

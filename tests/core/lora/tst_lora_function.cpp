@@ -146,9 +146,14 @@ private slots:
         QVERIFY(relativeError(ours[0], theirs[0]) <= tolerance); // output
         if (inputGrad)
             QVERIFY(relativeError(ours[1], theirs[1]) <= tolerance);
-        QVERIFY(at::equal(ours[2], theirs[2]));             // base: the incoming gradient
-        QVERIFY(relativeError(ours[3], theirs[3]) <= 1e-5); // A, fp32
-        QVERIFY(relativeError(ours[4], theirs[4]) <= 1e-5); // B, fp32
+        QVERIFY(at::equal(ours[2], theirs[2])); // base: the incoming gradient
+        // fp32 activations: PEFT's fp32 arithmetic; bf16: bf16 matmuls (as under
+        // autocast) against PEFT's fp32 adapter, so within bf16 rounding.
+        const double gradTolerance = type == at::kFloat ? 1e-5 : 2e-2;
+        QCOMPARE(ours[3].scalar_type(), at::kFloat); // A's and B's gradients stay fp32
+        QCOMPARE(ours[4].scalar_type(), at::kFloat);
+        QVERIFY(relativeError(ours[3], theirs[3]) <= gradTolerance); // A
+        QVERIFY(relativeError(ours[4], theirs[4]) <= gradTolerance); // B
     }
 
     // What the node keeps for backward: x itself and A's output [N, r]; no
@@ -173,7 +178,7 @@ private slots:
         const int64_t fused = kept(true), unfused = kept(false);
         qInfo("kept for backward: fused %lld bytes, plain ATen %lld bytes",
               static_cast<long long>(fused), static_cast<long long>(unfused));
-        QCOMPARE(fused, tokens * r * 4);         // A's output, fp32
+        QCOMPARE(fused, tokens * r * 2);         // A's output, in the activations' bf16
         QVERIFY(unfused >= 2 * tokens * in * 4); // fp32 x and the fp32 dropped copy
     }
 };
