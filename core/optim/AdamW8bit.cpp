@@ -5,6 +5,7 @@
 #include "optim/AdamW8bit.h"
 
 #include "common/Error.h"
+#include "optim/AdamW8bitCuda.h"
 #include "quant/Blockwise8bit.h"
 
 #include <c10/core/GradMode.h>
@@ -135,6 +136,14 @@ void AdamW8bit::step(double lr)
 // independent, so chunking changes no value.
 void AdamW8bit::step8bit(const at::Tensor &p, const at::Tensor &grad, State &s, double lr)
 {
+    // CUDA dispatch: the whole update in one kernel (AdamW8bitCuda.cu); the
+    // chunked ATen path below is the fallback and the reference.
+    if (adamW8bitCudaSupports(p, m_options)) {
+        AdamW8bitCudaState state{s.state1, s.state2, s.absmax1, s.absmax2, m_map1, m_map2};
+        adamW8bitStepCuda(p, grad.contiguous(), state, s.step, lr, m_options);
+        return;
+    }
+
     constexpr int64_t kChunkBlocks = 1024;
     const int64_t n = p.numel();
     const int64_t bs = m_options.blocksize;

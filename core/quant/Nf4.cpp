@@ -6,6 +6,7 @@
 
 #include "common/Error.h"
 #include "quant/Blockwise8bit.h"
+#include "quant/Nf4Cuda.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
@@ -184,6 +185,11 @@ void dequantizeNf4Cpu(const uint8_t *bytes, const float *absmax, const float *ta
 
 at::Tensor dequantizeNf4(const Nf4Weight &weight, at::ScalarType dtype)
 {
+    // CUDA dispatch: the one-pass kernel of Nf4Cuda.cu (same values) when it
+    // takes this weight; everything below is the ATen path and its fallback.
+    if (nf4CudaSupports(weight, dtype))
+        return dequantizeNf4Cuda(weight, dtype);
+
     c10::NoGradGuard noGrad;
     const int64_t n = weight.numel();
     const int64_t bs = weight.blocksize;

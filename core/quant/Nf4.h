@@ -1,7 +1,8 @@
 // 4-bit blockwise weight quantization in the bitsandbytes layout (SPECS.md
 // §1): NF4 (QLoRA) and FP4, optional double quantization of the absmax values.
 // Bit-identical to bitsandbytes' quantize_4bit / dequantize_4bit on CPU.
-// Deliberately no matmul kernels, no file I/O (the state-dict names are
+// Deliberately no matmul kernels here (the CUDA dequantize-GEMV lives in
+// Nf4Cuda), no file I/O (the state-dict names are
 // documented on Nf4Weight so that io/ can write them), no stochastic rounding.
 #pragma once
 

@@ -6,6 +6,8 @@
 // saved either.
 #include "quant/QuantizedLinear.h"
 
+#include "quant/Nf4Cuda.h"
+
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <optional>
@@ -37,6 +39,13 @@ struct QuantizedLinearFunction : torch::autograd::Function<QuantizedLinearFuncti
         ctx->saved_data["weight"] =
             at::IValue::make_capsule(c10::make_intrusive<WeightCapsule>(weight));
         ctx->saved_data["has_bias"] = bias.has_value();
+        // CUDA dispatch: one input row (token-by-token generation) goes through
+        // the dequantize-GEMV of Nf4Cuda.cu, which never materialises W.
+        if (const auto *nf4 = std::get_if<Nf4Weight>(&weight);
+            nf4 && x.dim() >= 1 && x.numel() == x.size(-1) && x.is_cuda() &&
+            nf4CudaSupports(*nf4, x.scalar_type()))
+            return nf4GemvCuda(x, *nf4, bias ? *bias : at::Tensor());
+
         auto w = dequantize(weight, x.scalar_type()); // [out, in]
         if (!bias)
             return at::linear(x, w);
