@@ -56,29 +56,62 @@ inline uint32_t hashOf(int64_t i, const Mask &m)
     return mix(mix(static_cast<uint32_t>(i) ^ m.lo) ^ m.hi);
 }
 
+// 1 / (1 - p) for a kept element, +0 for a dropped one, without a branch
+// (the compiler vectorises only straight-line loop bodies). Multiplying, not
+// selecting, keeps the ATen reference's result for an infinite input.
+inline float factorOf(int64_t i, const Mask &m)
+{
+    uint32_t scale;
+    std::memcpy(&scale, &m.scale, sizeof scale);
+    const uint32_t bits = scale & (0u - static_cast<uint32_t>(hashOf(i, m) >= m.threshold));
+    float factor;
+    std::memcpy(&factor, &bits, sizeof factor);
+    return factor;
+}
+
+// fp32 -> bf16, round to nearest even, as c10::BFloat16 (NaN stays a NaN).
+inline uint16_t roundToBf16(float value)
+{
+    uint32_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    const uint32_t rounded = (bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16;
+    const uint32_t nan = 0u - static_cast<uint32_t>((bits & 0x7fffffffu) > 0x7f800000u);
+    return static_cast<uint16_t>((rounded & ~nan) | (0x7fc0u & nan));
+}
+
+inline float fromBf16(uint16_t bits)
+{
+    const uint32_t wide = static_cast<uint32_t>(bits) << 16;
+    float value;
+    std::memcpy(&value, &wide, sizeof value);
+    return value;
+}
+
 HEADROOM_VECTOR_CLONES
 void dropFromFloat(const float *src, float *dst, int64_t begin, int64_t end, Mask m)
 {
     for (int64_t i = begin; i < end; ++i)
-        dst[i] = hashOf(i, m) >= m.threshold ? src[i] * m.scale : 0.0f;
+        dst[i] = src[i] * factorOf(i, m);
 }
 
-// bf16 -> fp32 is the upper half of the fp32 bits.
 HEADROOM_VECTOR_CLONES
 void dropFromBf16(const uint16_t *src, float *dst, int64_t begin, int64_t end, Mask m)
 {
-    for (int64_t i = begin; i < end; ++i) {
-        const uint32_t bits = static_cast<uint32_t>(src[i]) << 16;
-        float value;
-        std::memcpy(&value, &bits, sizeof value);
-        dst[i] = hashOf(i, m) >= m.threshold ? value * m.scale : 0.0f;
-    }
+    for (int64_t i = begin; i < end; ++i)
+        dst[i] = fromBf16(src[i]) * factorOf(i, m);
+}
+
+HEADROOM_VECTOR_CLONES
+void dropBf16ToBf16(const uint16_t *src, uint16_t *dst, int64_t begin, int64_t end, Mask m)
+{
+    for (int64_t i = begin; i < end; ++i)
+        dst[i] = roundToBf16(fromBf16(src[i]) * factorOf(i, m));
 }
 
 void dropFromHalf(const c10::Half *src, float *dst, int64_t begin, int64_t end, Mask m)
 {
     for (int64_t i = begin; i < end; ++i)
-        dst[i] = hashOf(i, m) >= m.threshold ? static_cast<float>(src[i]) * m.scale : 0.0f;
+        dst[i] = static_cast<float>(src[i]) * factorOf(i, m);
 }
 
 void checkArguments(int64_t numel, double p)
@@ -131,30 +164,37 @@ at::Tensor hashedDropoutScale(at::IntArrayRef sizes, double p, uint64_t seed,
     return keep.to(at::kFloat).mul_(static_cast<double>(mask.scale)).view(sizes);
 }
 
-at::Tensor hashedDropoutToFloat(const at::Tensor &x, double p, uint64_t seed)
+at::Tensor hashedDropout(const at::Tensor &x, double p, uint64_t seed, at::ScalarType out)
 {
     checkArguments(x.numel(), p);
     if (p == 0.0)
-        return x.to(at::kFloat).contiguous();
-    if (!x.device().is_cpu())
-        return x.to(at::kFloat) * hashedDropoutScale(x.sizes(), p, seed, x.device());
+        return x.to(out).contiguous();
+    const auto type = x.scalar_type();
+    const bool loop =
+        x.device().is_cpu() &&
+        (out == at::kFloat ? (type == at::kFloat || type == at::kBFloat16 || type == at::kHalf)
+                           : (out == at::kBFloat16 && type == at::kBFloat16));
+    if (!loop)
+        return (x.to(at::kFloat) * hashedDropoutScale(x.sizes(), p, seed, x.device())).to(out);
     const auto input = x.contiguous();
-    auto out = at::empty(x.sizes(), x.options().dtype(at::kFloat));
-    float *dst = out.data_ptr<float>();
+    auto result = at::empty(x.sizes(), x.options().dtype(out));
     const Mask mask(p, seed);
-    const auto type = input.scalar_type();
-    if (type != at::kFloat && type != at::kBFloat16 && type != at::kHalf)
-        return input.to(at::kFloat).mul_(hashedDropoutScale(x.sizes(), p, seed, x.device()));
     at::parallel_for(0, input.numel(), kGrain, [&](int64_t begin, int64_t end) {
-        if (type == at::kFloat)
-            dropFromFloat(input.const_data_ptr<float>(), dst, begin, end, mask);
+        if (out == at::kBFloat16)
+            dropBf16ToBf16(reinterpret_cast<const uint16_t *>(input.const_data_ptr<at::BFloat16>()),
+                           reinterpret_cast<uint16_t *>(result.data_ptr<at::BFloat16>()), begin,
+                           end, mask);
+        else if (type == at::kFloat)
+            dropFromFloat(input.const_data_ptr<float>(), result.data_ptr<float>(), begin, end,
+                          mask);
         else if (type == at::kBFloat16)
             dropFromBf16(reinterpret_cast<const uint16_t *>(input.const_data_ptr<at::BFloat16>()),
-                         dst, begin, end, mask);
+                         result.data_ptr<float>(), begin, end, mask);
         else
-            dropFromHalf(input.const_data_ptr<at::Half>(), dst, begin, end, mask);
+            dropFromHalf(input.const_data_ptr<at::Half>(), result.data_ptr<float>(), begin, end,
+                         mask);
     });
-    return out;
+    return result;
 }
 
 void hashedDropoutInPlace(at::Tensor &values, double p, uint64_t seed)
@@ -162,16 +202,23 @@ void hashedDropoutInPlace(at::Tensor &values, double p, uint64_t seed)
     checkArguments(values.numel(), p);
     if (p == 0.0)
         return;
-    if (values.scalar_type() != at::kFloat || !values.is_contiguous())
-        throw Error("hashedDropoutInPlace wants a contiguous fp32 tensor");
+    const auto type = values.scalar_type();
+    if (!values.is_contiguous() || (type != at::kFloat && type != at::kBFloat16))
+        throw Error("hashedDropoutInPlace wants a contiguous fp32 or bf16 tensor");
     if (!values.device().is_cpu()) {
-        values.mul_(hashedDropoutScale(values.sizes(), p, seed, values.device()));
+        values.copy_(values.to(at::kFloat) *
+                     hashedDropoutScale(values.sizes(), p, seed, values.device()));
         return;
     }
-    float *data = values.data_ptr<float>();
     const Mask mask(p, seed);
     at::parallel_for(0, values.numel(), kGrain, [&](int64_t begin, int64_t end) {
-        dropFromFloat(data, data, begin, end, mask);
+        if (type == at::kFloat) {
+            float *data = values.data_ptr<float>();
+            dropFromFloat(data, data, begin, end, mask);
+        } else {
+            auto *data = reinterpret_cast<uint16_t *>(values.data_ptr<at::BFloat16>());
+            dropBf16ToBf16(data, data, begin, end, mask);
+        }
     });
 }
 

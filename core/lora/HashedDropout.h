@@ -23,11 +23,12 @@ namespace headroom::lora {
 // restores the RNG state before recomputing draws the same seed again.
 uint64_t drawDropoutSeed(const at::Device &device);
 
-// x (any float dtype, any shape) -> fp32 [same shape], contiguous: the cast
-// and the dropout in one pass. p in [0, 1).
-at::Tensor hashedDropoutToFloat(const at::Tensor &x, double p, uint64_t seed);
+// x (any float dtype, any shape) -> `out` [same shape], contiguous: the
+// cast and the dropout in one pass on the CPU (fp32 from any float dtype, bf16
+// from bf16), the product computed in fp32 and rounded once. p in [0, 1).
+at::Tensor hashedDropout(const at::Tensor &x, double p, uint64_t seed, at::ScalarType out);
 
-// The same mask applied in place to a contiguous fp32 tensor (the gradient).
+// The same mask applied in place to a contiguous fp32 or bf16 tensor (the gradient).
 void hashedDropoutInPlace(at::Tensor &values, double p, uint64_t seed);
 
 // The multiplier itself, fp32 [sizes] of 0 and 1 / (1 − p), computed with ATen

@@ -26,7 +26,7 @@ at::Tensor droppedInput(const at::Tensor &x2, double p, uint64_t seed, at::Scala
 {
     if (p == 0.0)
         return x2.to(type);
-    return hashedDropoutToFloat(x2, p, seed).to(type);
+    return hashedDropout(x2, p, seed, type);
 }
 
 struct LoraFunction : torch::autograd::Function<LoraFunction>
@@ -73,7 +73,9 @@ struct LoraFunction : torch::autograd::Function<LoraFunction>
             if (ctx->needs_input_grad(0)) {
                 auto gx = at::mm(gh, a.to(type)); // [N, in]
                 if (p > 0.0) {
-                    gx = gx.to(at::kFloat).contiguous();
+                    if (gx.scalar_type() != at::kBFloat16)
+                        gx = gx.to(at::kFloat);
+                    gx = gx.contiguous();
                     hashedDropoutInPlace(gx, p, seed);
                 }
                 gradX = gx.to(x.scalar_type()).view(x.sizes());

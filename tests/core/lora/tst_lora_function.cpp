@@ -63,12 +63,20 @@ private slots:
         at::manual_seed(3);
         auto x = at::randn({numel}).to(type);
         const uint64_t seed = 0x0123456789abcdefULL;
-        auto ours = lora::hashedDropoutToFloat(x, 0.3, seed);
+        auto ours = lora::hashedDropout(x, 0.3, seed, at::kFloat);
         auto theirs = x.to(at::kFloat) * lora::hashedDropoutScale({numel}, 0.3, seed, at::kCPU);
         QVERIFY(at::equal(ours, theirs));
         auto values = x.to(at::kFloat).contiguous();
         lora::hashedDropoutInPlace(values, 0.3, seed);
         QVERIFY(at::equal(values, theirs));
+        // bf16 in, bf16 out: the fp32 product rounded once, as ATen's cast.
+        if (type == at::kBFloat16) {
+            QVERIFY(at::equal(lora::hashedDropout(x, 0.3, seed, at::kBFloat16),
+                              theirs.to(at::kBFloat16)));
+            auto inPlace = x.clone();
+            lora::hashedDropoutInPlace(inPlace, 0.3, seed);
+            QVERIFY(at::equal(inPlace, theirs.to(at::kBFloat16)));
+        }
     }
 
     void maskHasTheRightStatistics()
