@@ -478,7 +478,7 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
     e.activations = blocks - scores + tail;
 
     // --- transients.
-    const int64_t chunk = std::min<int64_t>(1024, targets); // ChunkedLossOptions::chunkTokens
+    const int64_t chunk = std::min<int64_t>(128, targets); // ChunkedLossOptions::chunkTokens
     const int64_t logits32 = cd == 4 ? 0 : 4;               // .to(fp32) is a copy unless fp32
     // Forward: rows [c, H], logits [c, V], their fp32 copy and log_softmax's output.
     e.logitsAndLoss = cd * chunk * s.h + (cd + logits32 + 4) * chunk * s.vocab;

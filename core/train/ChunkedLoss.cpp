@@ -32,6 +32,24 @@ at::Tensor shiftedTargets(const at::Tensor &labels)
     return at::cat({labels.slice(1, 1), pad}, 1).reshape(-1);
 }
 
+// acc (fp32) += g (compute dtype), a block of rows at a time: ATen's mixed-
+// dtype add_ on the CPU first casts its whole operand to fp32, a second
+// [V, H] fp32 tensor beside the accumulator.
+void accumulateInFp32(at::Tensor &acc, const at::Tensor &g)
+{
+    if (acc.dim() == 0 || acc.scalar_type() == g.scalar_type()) {
+        acc.add_(g);
+        return;
+    }
+    const int64_t rows = acc.size(0);
+    const int64_t perRow = std::max<int64_t>(1, acc.numel() / std::max<int64_t>(1, rows));
+    const int64_t block = std::max<int64_t>(1, (int64_t{1} << 18) / perRow);
+    for (int64_t r = 0; r < rows; r += block) {
+        const int64_t n = std::min(block, rows - r);
+        acc.narrow(0, r, n).add_(g.narrow(0, r, n));
+    }
+}
+
 struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
 {
     // hidden [B, T, H]; positions [N] flat indices into B·T; targets [N].
@@ -168,7 +186,7 @@ struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
                 if (!gi.defined())
                     continue;
                 if (gradHead[i].defined())
-                    gradHead[i].add_(gi.to(at::kFloat));
+                    accumulateInFp32(gradHead[i], gi);
                 else
                     gradHead[i] = gi.to(at::kFloat);
             }
