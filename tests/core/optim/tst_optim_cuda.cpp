@@ -8,6 +8,7 @@
 // resynchronising the two runs stay close. The kernel tests skip without a
 // CUDA device or without compiled kernels; the checks of bad input run
 // everywhere.
+#include "common/CudaTestSupport.h"
 #include "common/Error.h"
 #include "optim/AdamW8bit.h"
 #include "optim/AdamW8bitCuda.h"
@@ -26,22 +27,6 @@ using namespace headroom;
 using namespace headroom::optim;
 
 namespace {
-
-const char *gpuMissing()
-{
-    if (!quant::cudaKernelsBuilt())
-        return "built without CUDA kernels (LibTorch without CUDA, no nvcc, or "
-               "HEADROOM_CUDA_KERNELS=OFF): nothing to compare";
-    if (!at::hasCUDA())
-        return "no CUDA device: the kernel is compared with its ATen fallback on a GPU only";
-    return nullptr;
-}
-
-#define REQUIRE_GPU()                                                                              \
-    do {                                                                                           \
-        if (const char *why = gpuMissing())                                                        \
-            QSKIP(why);                                                                            \
-    } while (0)
 
 // Small (fp32 state), exactly 4096, partial tail blocks, 2-D, about a million.
 const std::vector<std::vector<int64_t>> kShapes = {
@@ -212,7 +197,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, adamW8bitStepCuda(cpu, cpu, cpuState, 1, 1e-3, options));
         options.blocksize = 100;
         QVERIFY_THROWS_EXCEPTION(Error, adamW8bitStepCuda(cpu, cpu, cpuState, 1, 1e-3, options));
-        if (gpuMissing())
+        if (test::cudaComparisonUnavailable())
             return;
         QVERIFY(!adamW8bitCudaSupports(cpu.cuda(), options)); // blocksize 100
         options.blocksize = 256;

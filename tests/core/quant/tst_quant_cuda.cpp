@@ -6,6 +6,7 @@
 // rounding; the dispatch of dequantizeNf4 and quantizedLinear. The kernel
 // tests skip without a CUDA device or without compiled kernels; the checks of
 // bad input run everywhere.
+#include "common/CudaTestSupport.h"
 #include "common/Error.h"
 #include "quant/CudaDispatch.h"
 #include "quant/Nf4.h"
@@ -21,22 +22,6 @@
 using namespace headroom;
 
 namespace {
-
-const char *gpuMissing()
-{
-    if (!quant::cudaKernelsBuilt())
-        return "built without CUDA kernels (LibTorch without CUDA, no nvcc, or "
-               "HEADROOM_CUDA_KERNELS=OFF): nothing to compare";
-    if (!at::hasCUDA())
-        return "no CUDA device: the kernels are compared with their ATen fallback on a GPU only";
-    return nullptr;
-}
-
-#define REQUIRE_GPU()                                                                              \
-    do {                                                                                           \
-        if (const char *why = gpuMissing())                                                        \
-            QSKIP(why);                                                                            \
-    } while (0)
 
 quant::Nf4Weight onCuda(quant::Nf4Weight w)
 {
@@ -240,7 +225,7 @@ private slots:
         auto broken = cpu;
         broken.absmax = broken.absmax.slice(0, 1); // one absmax short
         QVERIFY_THROWS_EXCEPTION(Error, quant::dequantizeNf4Cuda(broken, at::kFloat));
-        if (gpuMissing())
+        if (test::cudaComparisonUnavailable())
             return;
         auto gpu = onCuda(cpu);
         auto shortWeight = onCuda(broken);
