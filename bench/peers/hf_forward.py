@@ -19,29 +19,16 @@ import statistics
 import sys
 import time
 
-# SmolLM2-135M shape.
-SMOLLM2_135M = dict(
-    vocab_size=49152,
-    hidden_size=576,
-    intermediate_size=1536,
-    num_hidden_layers=30,
-    num_attention_heads=9,
-    num_key_value_heads=3,
-    max_position_embeddings=8192,
-    rms_norm_eps=1e-5,
-    tie_word_embeddings=True,
-    rope_parameters={"rope_type": "default", "rope_theta": 100000.0},
-    hidden_act="silu",
-    bos_token_id=1,
-    eos_token_id=2,
-    pad_token_id=None,
-)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 
 def make_config(**extra):
+    """The SmolLM2-135M shape of peer_models.SHAPES as a LlamaConfig."""
+    from peer_models import SHAPES
     from transformers import LlamaConfig
 
-    return LlamaConfig(**SMOLLM2_135M, **extra)
+    spec = {k: v for k, v in SHAPES["smollm2-135m"].items() if k not in ("model_type", "architectures")}
+    return LlamaConfig(**spec, **extra)
 
 
 def main() -> int:
