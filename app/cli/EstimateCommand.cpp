@@ -31,6 +31,7 @@ struct EstimateOptions
     std::string gpu;
     bool json = false;
     bool calibrate = false;
+    int nproc = 1; // data-parallel processes, as `train --nproc`
 };
 
 std::string describeRun(const train::TrainConfig &c)
@@ -100,8 +101,9 @@ int runEstimate(const EstimateOptions &options)
         budget = static_cast<int64_t>(*options.budgetGb * 1e9);
     }
 
-    const auto estimate = memory::estimateMemory(modelConfig, config, device);
-    const auto advice = memory::adviseFit(modelConfig, config, device, budget);
+    // With --nproc every figure is per process (each on its own device and budget).
+    const auto estimate = memory::estimateMemory(modelConfig, config, device, options.nproc);
+    const auto advice = memory::adviseFit(modelConfig, config, device, budget, options.nproc);
 
     if (options.json) {
         nlohmann::json advices = nlohmann::json::array();
@@ -133,6 +135,8 @@ int runEstimate(const EstimateOptions &options)
               {"free", device.freeBytes},
               {"used_by_others", device.usedByOthers},
               {"detected", device.detected}}},
+            {"processes", options.nproc},
+            {"total_device_peak", estimate.devicePeak * options.nproc},
             {"calibrated", estimate.calibrated},
             {"correction", estimate.correction},
             {"parameters", estimate.parameters},
@@ -154,7 +158,12 @@ int runEstimate(const EstimateOptions &options)
               << std::setprecision(1) << static_cast<double>(estimate.parameters) / 1e6
               << " M parameters (" << static_cast<double>(estimate.trainableParameters) / 1e6
               << " M trained)\n"
-              << "run        " << describeRun(config) << "\n"
+              << "run        " << describeRun(config)
+              << (options.nproc > 1 ? "; per process of " + std::to_string(options.nproc) +
+                                          " data-parallel processes, together " +
+                                          gb(estimate.devicePeak * options.nproc)
+                                    : std::string())
+              << "\n"
               << "device     " << device.name << " (" << gb(device.totalBytes)
               << (device.detected ? ", detected" : ", planned") << "; "
               << (estimate.calibrated ? "calibrated x" + std::to_string(estimate.correction)
@@ -215,6 +224,9 @@ Runner addEstimateCommand(CLI::App &app)
     cmd->add_option("--budget", options->budgetGb,
                     "Memory budget in GB (default: the device's free memory)");
     cmd->add_option("--gpu", options->gpu, "Plan for a GPU from the table, e.g. \"RTX 4090\"");
+    cmd->add_option("--nproc", options->nproc,
+                    "Data-parallel processes, as `train --nproc`: every figure is per process")
+        ->check(CLI::Range(1, 1024));
     cmd->add_flag("--json", options->json, "Print one JSON object (bytes)");
     cmd->add_flag("--calibrate", options->calibrate,
                   "Run one probe step on this machine first and store a correction for the device");

@@ -83,6 +83,31 @@ private slots:
         QVERIFY2(text.out.find("auto-fit: ") != std::string::npos, text.out.c_str());
     }
 
+    // --nproc N: the figures of one of N data-parallel processes, as the
+    // library computes them, and their total.
+    void dataParallelFiguresArePerProcess()
+    {
+        const auto r = test::runCli({"estimate", "--config", m_config, "--json", "--nproc", "2"});
+        QCOMPARE(r.exitCode, 0);
+        const auto out = json::parse(r.out);
+        const auto &c = m_cases.front();
+        const auto one = memory::estimateMemory(c.model, c.config);
+        const auto two = memory::estimateMemory(c.model, c.config, {}, 2);
+        QCOMPARE(out["processes"].get<int>(), 2);
+        QCOMPARE(out["peak"].get<int64_t>(), two.peak);
+        QCOMPARE(out["stages"]["backward"].get<int64_t>(), two.backward);
+        QCOMPARE(out["total_device_peak"].get<int64_t>(), 2 * two.devicePeak);
+        // Each process also holds the gradient all-reduce bucket; one does not.
+        QCOMPARE(out["components"]["all_reduce_buffers"].get<int64_t>(), two.allReduceBuffers);
+        QVERIFY(two.allReduceBuffers > 0);
+        QCOMPARE(one.allReduceBuffers, int64_t{0});
+        const auto text = test::runCli({"estimate", "--config", m_config, "--nproc", "2"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.find("per process of 2 data-parallel processes") != std::string::npos,
+                 text.out.c_str());
+        QCOMPARE(test::runCli({"estimate", "--config", m_config, "--nproc", "0"}).exitCode, 2);
+    }
+
     void plannedGpuAddsTheContext()
     {
         const auto r =
