@@ -139,11 +139,8 @@ at::Tensor mixTensor(at::Tensor x)
 
 } // namespace
 
-uint64_t drawDropoutSeed(const at::Device &device)
+uint64_t drawDropoutSeed()
 {
-    // Always the CPU generator: drawing is free of device synchronisation, and
-    // gradient checkpointing saves and restores the CPU generator for every block.
-    (void)device;
     auto gen = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(gen.mutex());
     return at::check_generator<at::CPUGeneratorImpl>(gen)->random64();

@@ -19,9 +19,10 @@
 
 namespace headroom::lora {
 
-// A fresh seed from the device's default generator: a checkpointed block that
-// restores the RNG state before recomputing draws the same seed again.
-uint64_t drawDropoutSeed(const at::Device &device);
+// A fresh seed from the CPU's default generator, whatever the device (no
+// synchronisation; gradient checkpointing saves and restores that generator
+// for every block, so a recomputed block draws the same seed again).
+uint64_t drawDropoutSeed();
 
 // x (any float dtype, any shape) -> `out` [same shape], contiguous: the
 // cast and the dropout in one pass on the CPU (fp32 from any float dtype, bf16

@@ -91,7 +91,7 @@ struct LoraFunction : torch::autograd::Function<LoraFunction>
 at::Tensor loraAdd(const at::Tensor &baseOutput, const at::Tensor &x, const at::Tensor &a,
                    const at::Tensor &b, double scaling, double dropout)
 {
-    const uint64_t seed = dropout > 0.0 ? drawDropoutSeed(x.device()) : 0;
+    const uint64_t seed = dropout > 0.0 ? drawDropoutSeed() : 0;
     return LoraFunction::apply(x, baseOutput, a, b, scaling, dropout, static_cast<int64_t>(seed));
 }
 

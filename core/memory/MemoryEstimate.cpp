@@ -197,7 +197,7 @@ struct Activations
 };
 
 // What one decoder block saves for backward. `gradIn`: its input requires grad.
-Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn, bool cuda)
+Activations blockSaved(const Shape &s, const train::TrainConfig &c, bool gradIn)
 {
     const int64_t cd = bytesOf(c.precision);
     const bool full = !c.lora.enabled;
@@ -450,8 +450,8 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
 
     // --- saved activations of one micro-batch.
     const bool layer0Grad = full; // LoRA: the embedding output needs no grad
-    const Activations first = blockSaved(s, c, layer0Grad, cuda);
-    const Activations later = blockSaved(s, c, true, cuda);
+    const Activations first = blockSaved(s, c, layer0Grad);
+    const Activations later = blockSaved(s, c, true);
     const int64_t firstBytes = savedBytes(first, tokens, rows, seq);
     const int64_t laterBytes = savedBytes(later, tokens, rows, seq);
     const int64_t layerT2 = (later.perRowT2 * rows + later.perLayerT2) * seq * seq;
@@ -479,7 +479,7 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
 
     // --- transients.
     const int64_t chunk = std::min<int64_t>(128, targets); // ChunkedLossOptions::chunkTokens
-    const int64_t logits32 = cd == 4 ? 0 : 4;               // .to(fp32) is a copy unless fp32
+    const int64_t logits32 = cd == 4 ? 0 : 4;              // .to(fp32) is a copy unless fp32
     // Forward: rows [c, H], logits [c, V], their fp32 copy and log_softmax's output.
     e.logitsAndLoss = cd * chunk * s.h + (cd + logits32 + 4) * chunk * s.vocab;
     // Backward of the loss with a trained head (ChunkedLossFunction::backward), one chunk at a time

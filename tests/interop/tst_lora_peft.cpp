@@ -53,8 +53,8 @@ std::map<std::string, at::Tensor> peftGradientsWithOurMasks(const std::filesyste
     at::manual_seed(seed);
     model::NamedTensors masks;
     for (size_t i = 0; i < widths.size(); ++i) {
-        const uint64_t drawn = lora::drawDropoutSeed(at::kCPU);
-        char name[16];
+        const uint64_t drawn = lora::drawDropoutSeed();
+        char name[32];
         std::snprintf(name, sizeof name, "mask.%03zu", i);
         masks.emplace(name, lora::hashedDropoutScale({ids.size(0), ids.size(1), widths[i]}, p,
                                                      drawn, at::kCPU));

@@ -141,8 +141,8 @@ private slots:
             } else {
                 at::Tensor mask;
                 if (p > 0)
-                    mask = lora::hashedDropoutScale(x.sizes(), p, lora::drawDropoutSeed(at::kCPU),
-                                                    at::kCPU);
+                    mask =
+                        lora::hashedDropoutScale(x.sizes(), p, lora::drawDropoutSeed(), at::kCPU);
                 y = reference(base, x, a, b, scaling, mask);
             }
             y.backward(gradOut);
