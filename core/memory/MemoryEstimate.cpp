@@ -357,7 +357,10 @@ std::vector<MemoryComponent> MemoryEstimate::components() const
         {"quantized_weights", "quantized projections + constants", quantizedWeights},
         {"lora_parameters", "LoRA A and B (fp32)", loraParameters},
         {"master_weights", "fp32 master weights", masterWeights},
-        {"gradients", "gradients (fp32)", gradients},
+        {"gradients",
+         gradientsResident ? "gradients (fp32 all-reduce buckets, held all run)"
+                           : "gradients (fp32)",
+         gradients},
         {"optimizer_states", "optimizer states", optimizerStates},
         {"activations", "saved activations", activations},
         {"attention_scores", "attention scores (eager)", attentionScores},
@@ -369,9 +372,6 @@ std::vector<MemoryComponent> MemoryEstimate::components() const
         {"cuda_context", "CUDA context and workspaces", cudaContext},
         {"allocator_slack", "allocator slack", allocatorSlack},
     };
-    if (processes > 1) // one process: the list (and `estimate --json`) as it always was
-        out.push_back(
-            {"all_reduce_buffers", "gradient all-reduce bucket (fp32)", allReduceBuffers});
     return out;
 }
 
@@ -534,32 +534,19 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
     // Several processes (Trainer's trainStep): each runs ceil(ga / processes)
     // of the step's micro-batches, so it accumulates only when that is > 1.
     e.microBatchesPerProcess = ceilDiv(ga, processes);
-    if (processes > 1) {
-        // Distributed::allReduceSum: the trainable gradients flattened into fp32
-        // buckets, filled while below kBucketBytes (25 MiB), so a bucket holds
-        // less than that plus the tensor that crosses it; one bucket at a time.
-        int64_t largestTrainable = 0;
-        if (full) {
-            for (int64_t n : s.outsideTensors)
-                largestTrainable = std::max(largestTrainable, n);
-            for (const auto &p : s.projections)
-                largestTrainable = std::max(largestTrainable, p.in * p.out);
-            for (int64_t n : s.perLayerOtherTensors)
-                largestTrainable = std::max(largestTrainable, n);
-        } else {
-            for (int64_t n : trainableTensors)
-                largestTrainable = std::max(largestTrainable, n);
-        }
-        e.allReduceBuffers =
-            std::min<int64_t>(e.gradients, (int64_t{25} << 20) + 4 * largestTrainable);
-    }
+    e.gradientsResident = processes > 1;
 
     // --- stages (StageMemory).
-    e.load = e.baseWeights + e.quantizedWeights + e.loraParameters + e.masterWeights;
+    // One process: the gradients exist from the first backward until the
+    // optimizer step frees them; several: always (the all-reduce buckets).
+    const int64_t residentGrads = e.gradientsResident ? e.gradients : 0;
+    e.load =
+        e.baseWeights + e.quantizedWeights + e.loraParameters + e.masterWeights + residentGrads;
     e.optimizer = e.load + e.optimizerStates;
-    const int64_t gradsDuringForward = e.microBatchesPerProcess > 1 ? e.gradients : 0;
+    const int64_t gradsDuringForward =
+        !e.gradientsResident && e.microBatchesPerProcess > 1 ? e.gradients : 0;
     e.forward = e.optimizer + gradsDuringForward + e.activations + e.attentionScores + e.batch;
-    e.backward = e.optimizer + e.gradients + e.batch;
+    e.backward = e.optimizer + e.gradients - residentGrads + e.batch;
     if (c.gradientCheckpointing) {
         // The checkpoint nodes' RNG states live as long as the graph (the loss
         // keeps it until the micro-batch ends); with LoRA the first block's
@@ -582,13 +569,13 @@ MemoryEstimate estimateMemory(const model::ModelConfig &m, const train::TrainCon
         {e.forward + recompute + blockBackward, Stage::Backward},
         {e.backward + e.optimizerScratch, Stage::Optimizer},
     };
-    if (e.allReduceBuffers > 0) // after the last backward, before the optimizer step
-        moments.push_back({e.backward + e.allReduceBuffers, Stage::Backward});
     if (full) {
-        // Compute-dtype gradients of every weight at the end of backward, before
-        // accumulateIntoMasters turns them into fp32 one by one.
-        moments.push_back(
-            {e.optimizer + gradsDuringForward + cd * e.parameters + e.batch, Stage::Backward});
+        // One process: compute-dtype gradients of every weight at the end of
+        // backward, before accumulateIntoMasters turns them into fp32 one by
+        // one; several: each goes into its bucket as soon as it exists.
+        if (!e.gradientsResident)
+            moments.push_back(
+                {e.optimizer + gradsDuringForward + cd * e.parameters + e.batch, Stage::Backward});
         int64_t largest = 0;
         for (int64_t n : s.outsideTensors)
             largest = std::max(largest, n);

@@ -75,10 +75,11 @@ struct MemoryEstimate
     int64_t cudaContext = 0;      // CUDA context and library workspaces (GPU only, not tensors)
     int64_t allocatorSlack = 0;   // caching-allocator rounding and fragmentation (GPU only)
 
-    // Several processes (data parallel): the flattened fp32 bucket that
-    // Distributed::allReduceSum builds from the trainable gradients after
-    // backward (at most kBucketBytes plus the tensor that crosses it); 0 for one.
-    int64_t allReduceBuffers = 0;
+    // Several processes (data parallel, train::GradientBuckets): the fp32
+    // gradients are the all-reduce buckets, allocated with the model and held
+    // for the whole run, so `gradients` counts in every stage; the reduction
+    // itself works in place and needs no device memory of its own.
+    bool gradientsResident = false;
 
     // --- stages, as train::StageMemory measures them (tensor bytes)
     int64_t load = 0;

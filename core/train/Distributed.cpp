@@ -91,6 +91,8 @@ std::optional<DistributedEnv> distributedEnvFromEnvironment()
     if (const auto timeout = variable("HEADROOM_DIST_TIMEOUT"))
         env.timeout = std::chrono::seconds(
             integerVariable("HEADROOM_DIST_TIMEOUT", *timeout, 1, 7 * 24 * 3600));
+    if (const auto overlap = variable("HEADROOM_DIST_OVERLAP"))
+        env.overlap = integerVariable("HEADROOM_DIST_OVERLAP", *overlap, 0, 1) == 1;
     return env;
 }
 
@@ -163,54 +165,50 @@ Distributed::Distributed(const DistributedEnv &env, const at::Device &device)
 
 Distributed::~Distributed() = default;
 
-void Distributed::allReduceFlat(at::Tensor &flat, const char *what)
+void Distributed::lostContact(const std::exception &e, const char *what) const
 {
-    auto wire = flat.to(m_group->onDevice ? m_device : at::Device(at::kCPU));
-    std::vector<at::Tensor> io{wire};
-    try {
-        auto work = m_group->backend->allreduce(io);
-        work->wait(m_env.timeout);
-    } catch (const std::exception &e) {
-        const auto *c10 = dynamic_cast<const c10::Error *>(&e);
-        throw TrainingError(
-            "rank " + std::to_string(m_env.rank) + " of " + std::to_string(m_env.worldSize) +
-            ": lost contact with the other training processes while reducing " + what +
-            " (a process died or did not answer within " + timeoutText(m_env.timeout) +
-            "): " + (c10 ? c10->what_without_backtrace() : e.what()));
-    }
-    if (!wire.is_same(flat))
-        flat.copy_(wire);
+    const auto *c10 = dynamic_cast<const c10::Error *>(&e);
+    throw TrainingError("rank " + std::to_string(m_env.rank) + " of " +
+                        std::to_string(m_env.worldSize) +
+                        ": lost contact with the other training processes while reducing " + what +
+                        " (a process died or did not answer within " + timeoutText(m_env.timeout) +
+                        "): " + (c10 ? c10->what_without_backtrace() : e.what()));
 }
 
-void Distributed::allReduceSum(const std::vector<at::Tensor> &tensors)
+std::function<void()> Distributed::startAllReduce(const at::Tensor &flat)
 {
     at::NoGradGuard noGrad;
-    size_t next = 0;
-    while (next < tensors.size()) {
-        std::vector<at::Tensor> bucket;
-        int64_t bytes = 0;
-        while (next < tensors.size() && (bucket.empty() || bytes < kBucketBytes)) {
-            bucket.push_back(tensors[next]);
-            bytes += tensors[next].numel() * 4;
-            ++next;
-        }
-        std::vector<at::Tensor> flats;
-        for (const auto &t : bucket)
-            flats.push_back(t.reshape({-1}));
-        auto flat = at::cat(flats); // [sum numel] fp32
-        allReduceFlat(flat, "gradients");
-        int64_t offset = 0;
-        for (auto &t : bucket) {
-            t.copy_(flat.narrow(0, offset, t.numel()).view(t.sizes()));
-            offset += t.numel();
-        }
+    auto wire = m_group->onDevice ? flat : flat.to(at::kCPU); // the same tensor on the CPU
+    std::vector<at::Tensor> io{wire};
+    c10::intrusive_ptr<c10d::Work> work;
+    try {
+        work = m_group->backend->allreduce(io);
+    } catch (const std::exception &e) {
+        lostContact(e, "gradients");
     }
+    return [this, work, wire, flat] {
+        try {
+            work->wait(m_env.timeout);
+        } catch (const std::exception &e) {
+            lostContact(e, "gradients");
+        }
+        if (!wire.is_same(flat))
+            flat.copy_(wire);
+    };
 }
 
 std::vector<double> Distributed::sumAcrossRanks(std::vector<double> values)
 {
-    auto tensor = at::tensor(values, at::TensorOptions().dtype(at::kDouble));
-    allReduceFlat(tensor, "the step's counts");
+    auto tensor = at::tensor(values, at::TensorOptions().dtype(at::kDouble)); // host
+    auto wire = m_group->onDevice ? tensor.to(m_device) : tensor;
+    std::vector<at::Tensor> io{wire};
+    try {
+        m_group->backend->allreduce(io)->wait(m_env.timeout);
+    } catch (const std::exception &e) {
+        lostContact(e, "the step's counts");
+    }
+    if (!wire.is_same(tensor))
+        tensor.copy_(wire);
     auto access = tensor.accessor<double, 1>();
     for (size_t i = 0; i < values.size(); ++i)
         values[i] = access[static_cast<int64_t>(i)];

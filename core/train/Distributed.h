@@ -4,17 +4,20 @@
 // SLURM_LOCALID when RANK is absent), the rendezvous on a c10d TCPStore and
 // a c10d process group (NCCL for CUDA devices when built with it, else
 // Gloo), plus the few collectives the trainer needs.
-// It deliberately is not a DistributedDataParallel: the trainer decides what
-// to reduce and when; this file only moves numbers between processes.
+// It deliberately is not a DistributedDataParallel: GradientBuckets and the
+// trainer decide what to reduce and when; this file only moves numbers.
 //
 // Every collective has a bounded timeout (HEADROOM_DIST_TIMEOUT seconds,
 // default 600): when a peer dies, Gloo sees its sockets close and the
 // survivors throw TrainingError at their next collective instead of hanging.
 #pragma once
 
+#include "train/GradientBuckets.h"
+
 #include <ATen/ATen.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +33,9 @@ struct DistributedEnv
     std::string masterAddr;
     int masterPort = 0;
     std::chrono::milliseconds timeout{600000};
+    // HEADROOM_DIST_OVERLAP=0: reduce gradients after backward instead of
+    // during it (for measuring what the overlap gains, or ruling it out).
+    bool overlap = true;
 };
 
 // The launcher's environment; nullopt when it describes a single process.
@@ -37,7 +43,7 @@ struct DistributedEnv
 // WORLD_SIZE, RANK >= WORLD_SIZE, MASTER_PORT not a port, ...).
 std::optional<DistributedEnv> distributedEnvFromEnvironment();
 
-class Distributed
+class Distributed : public GradientCollectives
 {
 public:
     // Rendezvous with the other processes and build the process group.
@@ -51,17 +57,17 @@ public:
     int worldSize() const { return m_env.worldSize; }
     const DistributedEnv &env() const { return m_env; }
 
-    // Sums every tensor across the processes in place: flattened into fp32
-    // buckets of about kBucketBytes, one all-reduce per bucket. The tensors
-    // must be fp32, contiguous and have the same shapes on every rank.
-    void allReduceSum(const std::vector<at::Tensor> &tensors);
+    // Starts summing `flat` (one gradient bucket, fp32) across the processes
+    // asynchronously; the returned function waits for the sum (TrainingError
+    // when a peer died or did not answer within the timeout). Gloo reduces on
+    // its own threads; NCCL on its stream, where `flat` lives; a CUDA tensor
+    // without NCCL goes through a host copy.
+    std::function<void()> startAllReduce(const at::Tensor &flat) override;
     // Sums a few numbers (counts, loss sums) across the processes, in fp64.
-    std::vector<double> sumAcrossRanks(std::vector<double> values);
-
-    static constexpr int64_t kBucketBytes = 25 << 20; // DDP's default bucket size
+    std::vector<double> sumAcrossRanks(std::vector<double> values) override;
 
 private:
-    void allReduceFlat(at::Tensor &flat, const char *what);
+    [[noreturn]] void lostContact(const std::exception &e, const char *what) const;
 
     DistributedEnv m_env;
     at::Device m_device;

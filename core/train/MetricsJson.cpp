@@ -6,24 +6,30 @@ namespace headroom::train {
 nlohmann::json toJson(const StepMetrics &step)
 {
     const auto &m = step.memory;
-    return {{"step", step.step},
-            {"loss", step.loss},
-            {"lr", step.learningRate},
-            {"grad_norm", step.gradNorm},
-            {"tokens_per_s", step.tokensPerSecond},
-            {"mem",
-             {{"load", m.load},
-              {"forward", m.forward},
-              {"backward", m.backward},
-              {"optimizer", m.optimizer},
-              {"peak", m.peak},
-              {"reserved", m.reserved}}},
-            {"epoch", step.epoch},
-            {"tokens", step.tokens},
-            {"target_tokens", step.targetTokens},
-            {"seconds", step.seconds},
-            {"loss_scale", step.lossScale},
-            {"skipped", step.skipped}};
+    nlohmann::json json = {{"step", step.step},
+                           {"loss", step.loss},
+                           {"lr", step.learningRate},
+                           {"grad_norm", step.gradNorm},
+                           {"tokens_per_s", step.tokensPerSecond},
+                           {"mem",
+                            {{"load", m.load},
+                             {"forward", m.forward},
+                             {"backward", m.backward},
+                             {"optimizer", m.optimizer},
+                             {"peak", m.peak},
+                             {"reserved", m.reserved}}},
+                           {"epoch", step.epoch},
+                           {"tokens", step.tokens},
+                           {"target_tokens", step.targetTokens},
+                           {"seconds", step.seconds},
+                           {"loss_scale", step.lossScale},
+                           {"skipped", step.skipped}};
+    if (step.reduceBuckets > 0) { // several processes only
+        json["reduce_wait_s"] = step.reduceWaitSeconds;
+        json["reduce_buckets"] = step.reduceBuckets;
+        json["reduce_buckets_overlapped"] = step.reduceBucketsOverlapped;
+    }
+    return json;
 }
 
 nlohmann::json toJson(const EvalMetrics &eval)
@@ -54,6 +60,9 @@ StepMetrics stepFromJson(const nlohmann::json &json)
     s.tokens = json.value("tokens", int64_t{0});
     s.targetTokens = json.value("target_tokens", int64_t{0});
     s.seconds = json.value("seconds", 0.0);
+    s.reduceWaitSeconds = json.value("reduce_wait_s", 0.0);
+    s.reduceBuckets = json.value("reduce_buckets", int64_t{0});
+    s.reduceBucketsOverlapped = json.value("reduce_buckets_overlapped", int64_t{0});
     s.lossScale = json.value("loss_scale", 1.0);
     s.skipped = json.value("skipped", false);
     if (const auto mem = json.find("mem"); mem != json.end() && mem->is_object()) {

@@ -37,6 +37,13 @@ struct StepMetrics
     double seconds = 0;
     double lossScale = 1; // fp16 dynamic loss scale (1 otherwise)
     bool skipped = false; // fp16 overflow: the update was skipped
+    // Several processes: seconds the step waited for gradient all-reduces
+    // after its backward (the communication backward did not hide); 0 for one.
+    double reduceWaitSeconds = 0;
+    // Several processes: gradient buckets, and how many of them started
+    // their all-reduce before backward ended (all but late ones from step 2).
+    int64_t reduceBuckets = 0;
+    int64_t reduceBucketsOverlapped = 0;
     StageMemory memory;
 };
 

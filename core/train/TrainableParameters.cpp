@@ -46,6 +46,13 @@ TrainableParameters TrainableParameters::allOf(model::CausalLM &model)
     return set;
 }
 
+TrainableParameters TrainableParameters::of(std::vector<TrainableParameter> params)
+{
+    TrainableParameters set;
+    set.m_params = std::move(params);
+    return set;
+}
+
 std::vector<at::Tensor> TrainableParameters::masters(bool decaying) const
 {
     std::vector<at::Tensor> out;
@@ -117,9 +124,14 @@ void TrainableParameters::copyMastersToModel()
 
 void TrainableParameters::zeroGradients()
 {
+    at::NoGradGuard noGrad;
     for (auto &p : m_params) {
-        p.master.mutable_grad().reset();
-        p.model.mutable_grad().reset();
+        if (!m_residentGradients)
+            p.master.mutable_grad().reset();
+        else if (p.master.grad().defined())
+            p.master.mutable_grad().zero_();
+        if (p.hasSeparateMaster())
+            p.model.mutable_grad().reset();
     }
 }
 

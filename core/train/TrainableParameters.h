@@ -33,6 +33,8 @@ public:
     static TrainableParameters loraOf(model::CausalLM &model);
     // Full fine-tuning: every weight slot; fp32 masters for lower-precision weights.
     static TrainableParameters allOf(model::CausalLM &model);
+    // Any other set (tests); each `model` must be a leaf that requires grad.
+    static TrainableParameters of(std::vector<TrainableParameter> params);
 
     const std::vector<TrainableParameter> &list() const { return m_params; }
     std::vector<at::Tensor> masters(bool decaying) const; // one weight-decay group
@@ -50,10 +52,15 @@ public:
     void scaleGradients(double factor);
     // After the optimizer step: compute copies take the new master values.
     void copyMastersToModel();
+    // Drops the gradients; resident master gradients are zeroed in place instead.
     void zeroGradients();
+    // The master gradients are views into buffers someone else owns
+    // (GradientBuckets): from now on they are never dropped, only zeroed.
+    void keepGradientsResident() { m_residentGradients = true; }
 
 private:
     std::vector<TrainableParameter> m_params;
+    bool m_residentGradients = false;
 };
 
 } // namespace headroom::train

@@ -20,6 +20,7 @@
 #include <ATen/core/grad_mode.h>
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -103,19 +104,6 @@ LmHead headOf(model::CausalLM &model)
     return [&model](const at::Tensor &hidden) { return model.logits(hidden); };
 }
 
-// Several processes: every master gradient summed across the ranks (a rank
-// whose micro-batches produced none contributes zeros).
-void allReduceGradients(TrainingSession &s)
-{
-    std::vector<at::Tensor> grads;
-    for (const auto &p : s.params.list()) {
-        if (!p.master.grad().defined())
-            p.master.mutable_grad() = at::zeros_like(p.master);
-        grads.push_back(p.master.grad());
-    }
-    s.dist->allReduceSum(grads);
-}
-
 struct StepOutcome
 {
     bool interrupted = false; // the stop token fired between micro-steps
@@ -163,6 +151,9 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
     // the checkpoint saved on stop then resumes with the dropout masks of an
     // uninterrupted run.
     const auto rngBefore = captureRngStates(s.device);
+    // Several processes: buckets are all-reduced during the last backward.
+    const auto lastBackward = std::find_if(batches.rbegin(), batches.rend(),
+                                           [](const auto &b) { return b.targetTokens > 0; });
     for (auto &batch : batches) {
         if (!s.dist && stop.stop_requested()) {
             s.params.zeroGradients();
@@ -176,6 +167,8 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
         auto loss = chunkedCausalLmLoss(hidden, batch.labels, head, s.headTensors);
         m.memory.forward = s.probe->allocated();
         lossSum += loss.sum.item<double>();
+        if (s.buckets && &batch == &*lastBackward)
+            s.buckets->armForLastBackward();
         // Σ over the step's tokens / all of its targets: the large-batch mean (trap 3).
         (loss.sum * (s.scaler.scale() / static_cast<double>(targets))).backward();
         hidden = at::Tensor();
@@ -185,7 +178,10 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
     }
 
     if (s.dist) {
-        allReduceGradients(s);
+        s.buckets->finish();
+        m.reduceWaitSeconds = s.buckets->lastWaitSeconds();
+        m.reduceBuckets = s.buckets->bucketCount();
+        m.reduceBucketsOverlapped = s.buckets->startedDuringBackward();
         lossSum = s.dist->sumAcrossRanks({lossSum})[0];
     }
     if (s.scaler.enabled())

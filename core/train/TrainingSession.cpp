@@ -207,7 +207,14 @@ TrainingSession::TrainingSession(const TrainConfig &cfg, TrainObserver *log) : c
     decayOptimizer = makeOptimizer(config.optimizer, params.masters(true), config.weightDecay);
     plainOptimizer = makeOptimizer(config.optimizer, params.masters(false), 0.0);
     scaler = LossScaler(config.precision == Precision::Fp16);
-    loadBytes = probe->allocated();
+    if (dist) {
+        buckets = std::make_unique<GradientBuckets>(params, *dist, dist->env().overlap);
+        if (dist->rank() == 0)
+            say("gradients: " + std::to_string(buckets->bucketCount()) +
+                " all-reduce buckets, reduced " +
+                (dist->env().overlap ? "during" : "after (HEADROOM_DIST_OVERLAP=0)") + " backward");
+    }
+    loadBytes = probe->allocated(); // with buckets: the resident fp32 gradients too
 }
 
 std::vector<optim::Optimizer *> TrainingSession::optimizers() const

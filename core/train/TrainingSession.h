@@ -9,6 +9,7 @@
 #include "model/CausalLM.h"
 #include "optim/Optimizer.h"
 #include "train/Distributed.h"
+#include "train/GradientBuckets.h"
 #include "train/LossScaler.h"
 #include "train/TrainableParameters.h"
 #include "train/Trainer.h"
@@ -43,6 +44,10 @@ struct TrainingSession
     // Several processes (launcher environment); null for one process. The
     // step's grad_accum_steps micro-batches are split between the ranks.
     std::unique_ptr<Distributed> dist;
+    // With `dist`: the master gradients live in all-reduce buckets, reduced
+    // while the last micro-batch's backward runs (declared after `dist` and
+    // `params`, so it goes first).
+    std::unique_ptr<GradientBuckets> buckets;
 
     // Progress (what a checkpoint saves besides tensors).
     int64_t stepsDone = 0;

@@ -1,10 +1,11 @@
 // Data-parallel training on c10d process groups (Gloo on loopback, CPU):
-// `headroom-cli train --nproc 2` gives the loss curve and the adapter of one
-// process with the same global batch (grad_accum_steps is the whole step's
-// micro-batches, split between the ranks); a rank that dies makes the other
-// stop with a clear error within a bounded time; an inconsistent launcher
-// environment is refused naming the variable. fp32, LoRA without dropout, so
-// that the two runs are the same computation up to summation order.
+// `headroom-cli train --nproc 2` gives the loss curve and the adapter (in
+// full fine-tuning: the weights) of one process with the same global batch
+// (grad_accum_steps is the whole step's micro-batches, split between the
+// ranks); a rank that dies makes the other stop with a clear error within a
+// bounded time; an inconsistent launcher environment is refused naming the
+// variable. fp32, LoRA without dropout, so that the two runs are the same
+// computation up to summation order.
 #include "common/TensorFixtures.h"
 #include "common/TestSupport.h"
 #include "common/TinyRun.h"
@@ -76,12 +77,15 @@ int freePort()
     return ntohs(address.sin_port);
 }
 
-std::map<std::string, at::Tensor> finalAdapter(const fs::path &run)
+// The trained tensors of the run's last checkpoint: the PEFT adapter, or
+// every weight in full fine-tuning.
+std::map<std::string, at::Tensor> finalWeights(const fs::path &run)
 {
     const auto latest = test::readText(run / "checkpoints" / "latest");
-    const auto name = latest.substr(0, latest.find('\n'));
-    return test::readSafetensors(run / "checkpoints" / name / "adapter" /
-                                 "adapter_model.safetensors");
+    const auto folder = run / "checkpoints" / latest.substr(0, latest.find('\n'));
+    if (fs::exists(folder / "trainable.safetensors"))
+        return test::readSafetensors(folder / "trainable.safetensors");
+    return test::readSafetensors(folder / "adapter" / "adapter_model.safetensors");
 }
 
 double relative(double a, double b)
@@ -96,19 +100,44 @@ class TestCliDistributed : public QObject
     Q_OBJECT
 
 private slots:
+    void twoProcessesMatchOne_data()
+    {
+        QTest::addColumn<bool>("full");
+        // LoRA: one micro-batch per rank and step, reduced during its backward.
+        QTest::newRow("lora") << false;
+        // Full fine-tuning with gradient checkpointing and 2 micro-batches per
+        // rank: the buckets fill across micro-batches and through the
+        // checkpoints' recomputed backward passes.
+        QTest::newRow("full, checkpointing") << true;
+    }
+
     void twoProcessesMatchOne()
     {
+        QFETCH(bool, full);
+        auto config = [&](const fs::path &output) {
+            auto c = runConfig(output);
+            if (full) {
+                c["lora"]["enabled"] = false;
+                c["grad_accum_steps"] = 4;
+                c["micro_batch_size"] = 1;
+                c["gradient_checkpointing"] = true;
+                c["learning_rate"] = 1e-4;
+            }
+            return c;
+        };
         test::TempDir temp;
-        const auto one = test::runCli(
-            {"train", "--config", writeConfig(temp, runConfig(temp / "one"), "one.json").string(),
-             "--json"},
-            300000, kEnvironment);
+        const auto one =
+            test::runCli({"train", "--config",
+                          writeConfig(temp, config(temp / "one"), "one.json").string(), "--json"},
+                         300000, kEnvironment);
         QVERIFY2(one.exitCode == 0, describe(one).c_str());
-        const auto two = test::runCli(
-            {"train", "--config", writeConfig(temp, runConfig(temp / "two"), "two.json").string(),
-             "--json", "--nproc", "2"},
-            300000, kEnvironment);
+        const auto two = test::runCli({"train", "--config",
+                                       writeConfig(temp, config(temp / "two"), "two.json").string(),
+                                       "--json", "--nproc", "2"},
+                                      300000, kEnvironment);
         QVERIFY2(two.exitCode == 0, describe(two).c_str());
+        QVERIFY2(two.err.find("all-reduce buckets, reduced during backward") != std::string::npos,
+                 two.err.c_str());
 
         // Only rank 0 reports: one line per step, one "finished".
         const auto a = stepLines(one.out), b = stepLines(two.out);
@@ -124,14 +153,37 @@ private slots:
                          1e-4,
                      step.c_str());
             QVERIFY2(b[i]["tokens"] == a[i]["tokens"], step.c_str());
+            // The communication backward did not hide: reported with two processes only.
+            QVERIFY2(b[i].contains("reduce_wait_s") && !a[i].contains("reduce_wait_s"),
+                     step.c_str());
+            // The first step learns; from the second on every bucket's
+            // all-reduce starts from a gradient hook, before backward ends.
+            const int64_t buckets = b[i]["reduce_buckets"].get<int64_t>();
+            const int64_t overlapped = b[i]["reduce_buckets_overlapped"].get<int64_t>();
+            QVERIFY2(buckets >= 1 && overlapped == (i == 0 ? 0 : buckets), step.c_str());
         }
 
-        const auto adapterOne = finalAdapter(temp / "one"), adapterTwo = finalAdapter(temp / "two");
-        QCOMPARE(adapterTwo.size(), adapterOne.size());
-        QVERIFY(!adapterOne.empty());
-        for (const auto &[name, tensor] : adapterOne) {
-            QVERIFY2(adapterTwo.count(name), name.c_str());
-            const double difference = test::maxAbsDifference(adapterTwo.at(name), tensor);
+        // Rank 0's measured memory against `estimate --nproc 2`: the resident
+        // gradient buckets count from load on (the forward stage is left out:
+        // the estimate assumes max_seq_len rows, these rows are shorter).
+        const auto estimate = test::runCli(
+            {"estimate", "--config", (temp / "two.json").string(), "--json", "--nproc", "2"});
+        QVERIFY2(estimate.exitCode == 0, describe(estimate).c_str());
+        const auto stages = json::parse(estimate.out)["stages"];
+        for (const char *stage : {"load", "optimizer", "backward"}) {
+            const double measured = b.back()["mem"][stage].get<double>();
+            const double estimated = stages[stage].get<double>();
+            const auto text = std::string(stage) + ": measured " + std::to_string(measured) +
+                              ", estimated " + std::to_string(estimated);
+            QVERIFY2(relative(estimated, measured) < (stage[0] == 'b' ? 0.1 : 0.02), text.c_str());
+        }
+
+        const auto weightsOne = finalWeights(temp / "one"), weightsTwo = finalWeights(temp / "two");
+        QCOMPARE(weightsTwo.size(), weightsOne.size());
+        QVERIFY(!weightsOne.empty());
+        for (const auto &[name, tensor] : weightsOne) {
+            QVERIFY2(weightsTwo.count(name), name.c_str());
+            const double difference = test::maxAbsDifference(weightsTwo.at(name), tensor);
             QVERIFY2(difference < 1e-5, (name + ": " + std::to_string(difference)).c_str());
         }
     }

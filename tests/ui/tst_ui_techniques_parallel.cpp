@@ -59,7 +59,7 @@ class TestUiTechniquesParallel : public QObject
         QCOMPARE(shown.optimizer, expected.optimizer);
         QCOMPARE(shown.peak, expected.peak);
         QCOMPARE(shown.devicePeak, expected.devicePeak);
-        QCOMPARE(shown.allReduceBuffers, expected.allReduceBuffers);
+        QCOMPARE(shown.gradientsResident, expected.gradientsResident);
         QCOMPARE(shown.processes, expected.processes);
     }
 private slots:
@@ -124,14 +124,14 @@ private slots:
         checkEqual(*page.currentEstimate(), single);
         checkEqual(*page.currentEstimate(),
                    memory::estimateMemory(shape, draft.config(), draft.plannedDevice(), 1));
-        QCOMPARE(single.allReduceBuffers, 0);
+        QVERIFY(!single.gradientsResident);
         QCOMPARE(single.components().size(), size_t{15});
         QVERIFY2(!summary(page).contains("per GPU", Qt::CaseInsensitive),
                  qPrintable(summary(page)));
         QVERIFY(summary(page).contains(ui::byteText(single.devicePeak)));
         test::checkBarsSumToStages(page);
 
-        // Two: per GPU, with the all-reduce bucket, the total across GPUs.
+        // Two: per GPU, gradients in all-reduce buckets, the total across GPUs.
         processesBox(page)->setValue(2);
         QVERIFY(page.currentEstimate());
         const auto two = memory::estimateMemory(shape, draft.config(), draft.plannedDevice(), 2);
@@ -145,17 +145,14 @@ private slots:
         QCOMPARE(page.chart()->plot()->yAxis->label(), QStringLiteral("memory per GPU"));
         test::checkBarsSumToStages(page);
 
-        // What data parallelism changes per process: LoRA's gradients fit in
-        // one bucket; each rank runs one of the two micro-batches, so it does
-        // not hold gradients during its forward; weights and states as before.
-        QCOMPARE(two.allReduceBuffers, two.gradients);
-        QVERIFY(two.allReduceBuffers > 0);
-        QCOMPARE(two.load, single.load);
-        QCOMPARE(two.optimizer, single.optimizer);
+        // What data parallelism changes per process: the fp32 gradients are
+        // the all-reduce buckets, held from load on (and drawn in every bar);
+        // weights, states and the backward stage as before.
+        QVERIFY(two.gradientsResident);
+        QCOMPARE(two.load, single.load + single.gradients);
+        QCOMPARE(two.optimizer, single.optimizer + single.gradients);
         QCOMPARE(two.backward, single.backward);
-        QCOMPARE(two.forward, single.forward - single.gradients);
-        QVERIFY(two.peak >= two.backward + two.allReduceBuffers);
-        QCOMPARE(two.components().back().key, std::string("all_reduce_buffers"));
+        QCOMPARE(two.components().size(), single.components().size());
 
         // The verdict is per GPU.
         QVERIFY(page.currentAdvice());
@@ -167,17 +164,18 @@ private slots:
         QVERIFY(!summary(page).contains("per GPU", Qt::CaseInsensitive));
     }
 
-    // Full fine-tuning: a bucket is at most 25 MiB plus the tensor that
-    // crosses it, and never more than all the gradients.
-    void fullFineTuningBucketIsBounded()
+    // Full fine-tuning: the buckets hold every weight's fp32 gradient.
+    void fullFineTuningGradientsAreResident()
     {
         ui::RunDraft draft;
         openTinyModel(draft);
         auto config = draft.config();
         config.lora.enabled = false;
+        const auto one = memory::estimateMemory(*draft.modelShape(), config);
         const auto e = memory::estimateMemory(*draft.modelShape(), config, {}, 4);
-        QVERIFY(e.allReduceBuffers > 0);
-        QVERIFY(e.allReduceBuffers <= e.gradients);
+        QVERIFY(e.gradientsResident);
+        QCOMPARE(e.gradients, 4 * e.trainableParameters);
+        QCOMPARE(e.load, one.load + one.gradients);
         QCOMPARE(e.microBatchesPerProcess, 1);
         QVERIFY_THROWS_EXCEPTION(std::exception,
                                  memory::estimateMemory(*draft.modelShape(), config, {}, 0));

@@ -13,7 +13,8 @@ std::vector<StageSegment> stageBreakdown(const memory::MemoryEstimate &e,
     // Bottom to top, what lives longest first so the bars read as layers;
     // live at {load, forward, backward, optimizer}. The optimizer stage is
     // measured after the step with the gradients freed (set_to_none), the
-    // forward stage holds the gradients only while accumulating.
+    // forward stage holds the gradients only while accumulating; with several
+    // processes they are the all-reduce buckets and always there.
     struct Part
     {
         const char *key;
@@ -26,7 +27,9 @@ std::vector<StageSegment> stageBreakdown(const memory::MemoryEstimate &e,
         {"lora_parameters", e.loraParameters, {true, true, true, true}},
         {"master_weights", e.masterWeights, {true, true, true, true}},
         {"optimizer_states", e.optimizerStates, {false, true, true, true}},
-        {"gradients", e.gradients, {false, acc, true, false}},
+        {"gradients", e.gradients,
+         e.gradientsResident ? std::array{true, true, true, true}
+                             : std::array{false, acc, true, false}},
         {"activations", e.activations, {false, true, false, false}},
         {"attention_scores", e.attentionScores, {false, true, false, false}},
         {"batch", e.batch, {false, true, true, false}},

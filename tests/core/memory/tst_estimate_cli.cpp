@@ -97,10 +97,9 @@ private slots:
         QCOMPARE(out["peak"].get<int64_t>(), two.peak);
         QCOMPARE(out["stages"]["backward"].get<int64_t>(), two.backward);
         QCOMPARE(out["total_device_peak"].get<int64_t>(), 2 * two.devicePeak);
-        // Each process also holds the gradient all-reduce bucket; one does not.
-        QCOMPARE(out["components"]["all_reduce_buffers"].get<int64_t>(), two.allReduceBuffers);
-        QVERIFY(two.allReduceBuffers > 0);
-        QCOMPARE(one.allReduceBuffers, int64_t{0});
+        // Each process holds its gradients (the all-reduce buckets) from load on.
+        QCOMPARE(out["stages"]["load"].get<int64_t>(), one.load + one.gradients);
+        QCOMPARE(out["components"]["gradients"].get<int64_t>(), two.gradients);
         const auto text = test::runCli({"estimate", "--config", m_config, "--nproc", "2"});
         QCOMPARE(text.exitCode, 0);
         QVERIFY2(text.out.find("per process of 2 data-parallel processes") != std::string::npos,
