@@ -116,16 +116,7 @@ def main() -> int:
     if args.quick:
         args.shapes, args.dtypes, args.checkpointing = "smollm2-135m", "bf16", "off"
 
-    cli = pathlib.Path(args.build) / "app" / "cli" / "headroom-cli"
-    if not cli.exists():
-        print(f"{cli} not found: build it with scripts/build.sh dev headroom-cli", file=sys.stderr)
-        return 2
-    if not args.gguf or not pathlib.Path(args.gguf).exists():
-        print("--gguf (or HEADROOM_DEFAULT_MODEL from scripts/setup.sh) must name the SmolLM2 GGUF",
-              file=sys.stderr)
-        return 2
-    work = pathlib.Path(args.work)
-    tokenizer = peer_models.write_tokenizer(work / "tokenizer.json", pathlib.Path(args.gguf))
+    cli, work, tokenizer = peer_models.cli_and_tokenizer(args.build, args.work, args.gguf)
     dataset = peer_models.write_dataset(work / f"data-{args.seq}.jsonl", 32, words_per_sample=max(900, 2 * args.seq))
 
     import torch

@@ -15,6 +15,11 @@ optimizer states and inputs alive before it, plus the largest running sum of
 the allocations and frees torch's profiler records during it).
 
   hf_train.py --model DIR --dataset FILE --dtype bf16 --seq 512 [--gc] --warmup 2 --steps 5
+
+Started by torchrun (WORLD_SIZE > 1) it is the data-parallel peer: a Gloo
+process group and DistributedDataParallel around the PEFT model (25 MiB
+buckets, reduced during backward), rank r taking rows r, r + world, ...;
+only rank 0 prints, tokens/s counting the tokens of all ranks.
 """
 import argparse
 import json
@@ -87,6 +92,10 @@ def main() -> int:
 
     transformers.logging.set_verbosity_error()
     torch.set_num_threads(args.threads)
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    if world > 1:
+        torch.distributed.init_process_group("gloo")
     torch.manual_seed(42)
     dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
 
@@ -99,8 +108,9 @@ def main() -> int:
                 raise SystemExit(f"{args.dataset}: a sample has only {len(ids)} tokens, needs {args.seq}")
             rows.append(ids)
     needed = (args.warmup + args.steps + 1) * args.batch
-    if len(rows) < needed:
-        raise SystemExit(f"{args.dataset}: {len(rows)} samples, the run needs {needed}")
+    if len(rows) < needed * world:
+        raise SystemExit(f"{args.dataset}: {len(rows)} samples, the run needs {needed * world}")
+    rows = rows[rank::world]
 
     model = AutoModelForCausalLM.from_pretrained(args.model, dtype=dtype, attn_implementation="sdpa")
     if args.gc:
@@ -112,6 +122,9 @@ def main() -> int:
     model = peft.get_peft_model(model, lora)
     model.train()
     trainable = [p for p in model.parameters() if p.requires_grad]
+    if world > 1:
+        model = torch.nn.parallel.DistributedDataParallel(model)
+        args.no_profile = True
     optimizer = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.0, fused=True)
 
     batches = iter(torch.tensor(rows[i * args.batch:(i + 1) * args.batch]) for i in range(needed))
@@ -141,9 +154,13 @@ def main() -> int:
         peak_tensor = profiled_peak(step, live)
 
     median = statistics.median(seconds)
+    if world > 1:
+        torch.distributed.destroy_process_group()
+        if rank != 0:
+            return 0
     print(json.dumps({
-        "impl": "transformers+peft",
-        "tokens_per_s": args.batch * args.seq / median,
+        "impl": "transformers+peft" + (f"+ddp x{world}" if world > 1 else ""),
+        "tokens_per_s": world * args.batch * args.seq / median,
         "seconds": seconds,
         "losses": losses,
         "peak_rss": peak_rss,

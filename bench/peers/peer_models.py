@@ -111,3 +111,19 @@ def write_dataset(path: pathlib.Path, samples: int, words_per_sample: int = 900)
                 text = " ".join(rng.choice(WORDS) for _ in range(words_per_sample))
                 out.write(json.dumps({"text": text.capitalize() + "."}) + "\n")
     return path
+
+
+def cli_and_tokenizer(build: str, work: str, gguf: str | None):
+    """The benchmarks' common start: the built headroom-cli, the cache folder
+    and the tokenizer.json rebuilt from the built-in GGUF; exits 2 naming
+    what is missing."""
+    cli = pathlib.Path(build) / "app" / "cli" / "headroom-cli"
+    if not cli.exists():
+        print(f"{cli} not found: build it with scripts/build.sh dev headroom-cli", file=sys.stderr)
+        sys.exit(2)
+    if not gguf or not pathlib.Path(gguf).exists():
+        print("--gguf (or HEADROOM_DEFAULT_MODEL from scripts/setup.sh) must name the SmolLM2 GGUF",
+              file=sys.stderr)
+        sys.exit(2)
+    folder = pathlib.Path(work)
+    return cli, folder, write_tokenizer(folder / "tokenizer.json", pathlib.Path(gguf))
