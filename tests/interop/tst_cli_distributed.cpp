@@ -188,6 +188,60 @@ private slots:
         }
     }
 
+    // A checkpoint written by N processes resumes with M: the data order and
+    // the global batch do not depend on the process count. A run stopped
+    // after step 2 (the test hook fails step 3 as out of memory; every step
+    // is saved) finishes with the other count like the uninterrupted run.
+    void resumeWithAnotherProcessCount_data()
+    {
+        QTest::addColumn<int>("first");
+        QTest::addColumn<int>("then");
+        QTest::newRow("1 then 2") << 1 << 2;
+        QTest::newRow("2 then 1") << 2 << 1;
+    }
+
+    void resumeWithAnotherProcessCount()
+    {
+        QFETCH(int, first);
+        QFETCH(int, then);
+        test::TempDir temp;
+        auto config = runConfig(temp / "whole");
+        config["save_every"] = 1;
+        const auto whole = test::runCli(
+            {"train", "--config", writeConfig(temp, config, "whole.json").string(), "--json"},
+            300000, kEnvironment);
+        QVERIFY2(whole.exitCode == 0, describe(whole).c_str());
+
+        config["output_dir"] = (temp / "split").string();
+        auto environment = kEnvironment;
+        environment.push_back("HEADROOM_TEST_OOM_AT_STEP=3");
+        const auto stopped =
+            test::runCli({"train", "--config", writeConfig(temp, config, "split.json").string(),
+                          "--json", "--nproc", std::to_string(first)},
+                         300000, environment);
+        QVERIFY2(stopped.exitCode == 3, describe(stopped).c_str());
+        QCOMPARE(stepLines(stopped.out).size(), size_t{2});
+        const auto resumed = test::runCli({"train", "--resume", (temp / "split").string(), "--json",
+                                           "--nproc", std::to_string(then)},
+                                          300000, kEnvironment);
+        QVERIFY2(resumed.exitCode == 0, describe(resumed).c_str());
+
+        const auto a = stepLines(whole.out), b = stepLines(resumed.out);
+        QCOMPARE(b.size(), size_t{2});
+        for (size_t i = 0; i < b.size(); ++i) {
+            const auto &reference = a[i + 2];
+            QCOMPARE(b[i]["step"].get<int>(), reference["step"].get<int>());
+            QVERIFY2(relative(b[i]["loss"].get<double>(), reference["loss"].get<double>()) < 1e-5,
+                     (b[i].dump() + " vs " + reference.dump()).c_str());
+        }
+        const auto expected = finalWeights(temp / "whole"), got = finalWeights(temp / "split");
+        QCOMPARE(got.size(), expected.size());
+        for (const auto &[name, tensor] : expected) {
+            const double difference = test::maxAbsDifference(got.at(name), tensor);
+            QVERIFY2(difference < 1e-5, (name + ": " + std::to_string(difference)).c_str());
+        }
+    }
+
     // torchrun-style: two processes started with the launcher's environment;
     // rank 1 is killed after rank 0's first step, and rank 0 must stop with a
     // clear error (exit 3) well before the test's 60 s bound.
