@@ -199,11 +199,23 @@ std::function<void()> Distributed::startAllReduce(const at::Tensor &flat)
 
 std::vector<double> Distributed::sumAcrossRanks(std::vector<double> values)
 {
+    return reduceAcrossRanks(std::move(values), c10d::ReduceOp::SUM);
+}
+
+std::vector<double> Distributed::maxAcrossRanks(std::vector<double> values)
+{
+    return reduceAcrossRanks(std::move(values), c10d::ReduceOp::MAX);
+}
+
+std::vector<double> Distributed::reduceAcrossRanks(std::vector<double> values, c10d::ReduceOp op)
+{
     auto tensor = at::tensor(values, at::TensorOptions().dtype(at::kDouble)); // host
     auto wire = m_group->onDevice ? tensor.to(m_device) : tensor;
     std::vector<at::Tensor> io{wire};
+    c10d::AllreduceOptions options;
+    options.reduceOp = op;
     try {
-        m_group->backend->allreduce(io)->wait(m_env.timeout);
+        m_group->backend->allreduce(io, options)->wait(m_env.timeout);
     } catch (const std::exception &e) {
         lostContact(e, "the step's counts");
     }

@@ -15,6 +15,7 @@
 #include "train/GradientBuckets.h"
 
 #include <ATen/ATen.h>
+#include <torch/csrc/distributed/c10d/Types.hpp>
 
 #include <chrono>
 #include <functional>
@@ -65,8 +66,11 @@ public:
     std::function<void()> startAllReduce(const at::Tensor &flat) override;
     // Sums a few numbers (counts, loss sums) across the processes, in fp64.
     std::vector<double> sumAcrossRanks(std::vector<double> values) override;
+    // The largest of each across the processes (memory figures for reporting).
+    std::vector<double> maxAcrossRanks(std::vector<double> values);
 
 private:
+    std::vector<double> reduceAcrossRanks(std::vector<double> values, c10d::ReduceOp op);
     [[noreturn]] void lostContact(const std::exception &e, const char *what) const;
 
     DistributedEnv m_env;

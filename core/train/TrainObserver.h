@@ -13,6 +13,7 @@ namespace headroom::train {
 
 // Bytes of tensor memory on the training device (CUDA caching-allocator
 // statistics, or the counting CPU allocator) at the four stages of a step.
+// Bytes of one process (with several: the largest over them, stage by stage).
 struct StageMemory
 {
     int64_t load = 0;    // after the model, adapters and data were set up (same every step)

@@ -220,6 +220,19 @@ StepOutcome trainStep(TrainingSession &s, const std::stop_token &stop)
     m.memory.optimizer = s.probe->allocated();
     m.memory.peak = s.probe->peak();
     m.memory.reserved = s.probe->reserved();
+    if (s.dist) {
+        // The report is per process: the rank that needs the most decides
+        // whether the run fits, whichever rank reports.
+        auto &mem = m.memory;
+        const auto most = s.dist->maxAcrossRanks(
+            {static_cast<double>(mem.load), static_cast<double>(mem.forward),
+             static_cast<double>(mem.backward), static_cast<double>(mem.optimizer),
+             static_cast<double>(mem.peak), static_cast<double>(mem.reserved)});
+        int64_t *fields[] = {&mem.load,      &mem.forward, &mem.backward,
+                             &mem.optimizer, &mem.peak,    &mem.reserved};
+        for (size_t i = 0; i < std::size(fields); ++i)
+            *fields[i] = static_cast<int64_t>(most[i]);
+    }
     m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     m.tokensPerSecond = m.seconds > 0 ? static_cast<double>(m.tokens) / m.seconds : 0.0;
     m.step = stepNumber;

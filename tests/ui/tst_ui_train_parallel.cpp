@@ -152,12 +152,13 @@ private slots:
         if (QTest::currentTestFailed())
             return;
         QCOMPARE(one.steps.size(), two.steps.size());
-        // Per process, a rank holds less than the one process did (one of the
-        // two micro-batches), and the per-GPU estimate is no higher: the
-        // rank's gradients are its all-reduce buckets, held all run, which
-        // one process accumulating over two micro-batches holds in its second
-        // forward too. (The estimate assumes rows of max_seq_len tokens, the
-        // fixture's rows are shorter: only the direction is compared.)
+        // Per process (the reported figures are the largest over the ranks),
+        // a rank holds no more than the one process did: one of the two
+        // micro-batches, and its gradients are its all-reduce buckets, held
+        // all run, which one process accumulating over two micro-batches
+        // holds in its second forward too. The per-GPU estimate says the
+        // same. (It assumes rows of max_seq_len tokens, the fixture's rows
+        // are shorter: only the direction is compared.)
         RunDraft draft;
         prepareDraft(draft, 4, 2);
         const auto e1 = memory::estimateMemory(*draft.modelShape(), draft.config(), {}, 1);
@@ -166,7 +167,7 @@ private slots:
         qInfo("peak: measured %lld (1 process), %lld (rank 0 of 2); estimated %lld, %lld",
               static_cast<long long>(peak1), static_cast<long long>(peak2),
               static_cast<long long>(e1.peak), static_cast<long long>(e2.peak));
-        QVERIFY(peak2 < peak1);
+        QVERIFY(peak2 <= peak1);
         QVERIFY(e2.peak <= e1.peak);
         QVERIFY(e2.gradientsResident && e2.load == e1.load + e1.gradients);
         for (size_t i = 0; i < one.steps.size(); ++i) {
