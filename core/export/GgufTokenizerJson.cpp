@@ -2,9 +2,11 @@
 #include "export/GgufTokenizerJson.h"
 
 #include "tokenizer/ByteLevel.h"
+#include "tokenizer/GgufMerges.h"
 #include "tokenizer/GgufSplits.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace headroom::exporting {
 
@@ -82,21 +84,23 @@ nlohmann::json postProcessor(const tok::GgufVocab &v, bool addBos, bool addEos)
             {"special_tokens", specials}};
 }
 
-} // namespace
-
-std::optional<TokenizerFiles> tokenizerFilesFromGguf(const tok::GgufVocab &v, std::string &whyNot)
+// The byte-level BPE parts (tokenizer.ggml.model "gpt2"): transformers
+// respells tokens written outside the byte alphabet (a repeated spelling
+// keeps its last id, a Python dict comprehension) and splits by `pre`.
+struct ModelParts
 {
-    if (v.model != "gpt2") {
-        whyNot = "tokenizer.ggml.model `" + v.model +
-                 "`: only byte-level BPE (gpt2) vocabularies are converted to tokenizer.json";
-        return std::nullopt;
-    }
-    // transformers respells tokens written outside the byte alphabet; a
-    // repeated spelling keeps its last id (a Python dict comprehension).
     nlohmann::json vocab = nlohmann::json::object();
+    nlohmann::json model, preTokenizer, decoder;
+    bool byteLevel = true;
+    bool addBosByDefault = false;
+};
+
+ModelParts byteLevelParts(const tok::GgufVocab &v)
+{
+    ModelParts parts;
     for (std::size_t i = 0; i < v.tokens.size(); ++i) {
         const auto &token = v.tokens[i];
-        vocab[inByteAlphabet(token) ? token : tok::bytelevel::encode(token)] = i;
+        parts.vocab[inByteAlphabet(token) ? token : tok::bytelevel::encode(token)] = i;
     }
     nlohmann::json merges = nlohmann::json::array();
     for (const auto &merge : v.merges) {
@@ -105,9 +109,104 @@ std::optional<TokenizerFiles> tokenizerFilesFromGguf(const tok::GgufVocab &v, st
             continue; // Tokenizer::fromGguf refuses these when the model loads
         merges.push_back({merge.substr(0, space), merge.substr(space + 1)});
     }
+    if (const char *split = tok::transformersGgufSplit(v.pre))
+        parts.preTokenizer = {{"type", "Sequence"},
+                              {"pretokenizers",
+                               {{{"type", "Split"},
+                                 {"pattern", {{"Regex", split}}},
+                                 {"behavior", "Isolated"},
+                                 {"invert", false}},
+                                {{"type", "ByteLevel"},
+                                 {"add_prefix_space", false},
+                                 {"trim_offsets", true},
+                                 {"use_regex", false}}}}};
+    else
+        parts.preTokenizer = {{"type", "ByteLevel"},
+                              {"add_prefix_space", false},
+                              {"trim_offsets", true},
+                              {"use_regex", true}};
+    parts.decoder = {{"type", "ByteLevel"},
+                     {"add_prefix_space", true},
+                     {"trim_offsets", true},
+                     {"use_regex", true}};
+    parts.model = {{"type", "BPE"},
+                   {"dropout", nullptr},
+                   {"unk_token", nullptr},
+                   {"continuing_subword_prefix", ""},
+                   {"end_of_word_suffix", ""},
+                   {"fuse_unk", false},
+                   {"byte_fallback", false},
+                   {"ignore_merges", false},
+                   {"vocab", parts.vocab},
+                   {"merges", merges}};
+    return parts;
+}
 
-    // Control tokens (in the byte alphabet) special, user-defined ones plain,
-    // and the tokens named bos/eos/unk/pad special too, as transformers does.
+// The SentencePiece parts (tokenizer.ggml.model "llama"), as transformers'
+// GGUF conversion builds them (GGUFLlamaConverter, legacy=false): merges
+// rebuilt from the scores, byte fallback with fused unknowns, Metaspace that
+// prepends "▁" at the start of the text only, and the matching decoder.
+ModelParts sentencePieceParts(const tok::GgufVocab &v)
+{
+    ModelParts parts;
+    parts.byteLevel = false;
+    parts.addBosByDefault = true; // llama.cpp and transformers, as Tokenizer::fromGguf
+    std::unordered_map<std::string, int32_t> ids;
+    for (std::size_t i = 0; i < v.tokens.size(); ++i) {
+        ids[v.tokens[i]] = static_cast<int32_t>(i);
+        parts.vocab[v.tokens[i]] = i;
+    }
+    nlohmann::json merges = nlohmann::json::array();
+    for (auto &[left, right] : tok::mergesFromScores(v, ids))
+        merges.push_back({std::move(left), std::move(right)});
+    const std::string metaspace = "\xE2\x96\x81"; // ▁
+    parts.preTokenizer = {{"type", "Metaspace"},
+                          {"replacement", metaspace},
+                          {"prepend_scheme", "first"},
+                          {"split", false}};
+    parts.decoder = {
+        {"type", "Sequence"},
+        {"decoders",
+         {{{"type", "Replace"}, {"pattern", {{"String", metaspace}}}, {"content", " "}},
+          {{"type", "ByteFallback"}},
+          {{"type", "Fuse"}},
+          {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}};
+    parts.model = {{"type", "BPE"},
+                   {"dropout", nullptr},
+                   {"unk_token", nullptr},
+                   {"continuing_subword_prefix", nullptr},
+                   {"end_of_word_suffix", nullptr},
+                   {"fuse_unk", true},
+                   {"byte_fallback", true},
+                   {"ignore_merges", false},
+                   {"vocab", parts.vocab},
+                   {"merges", merges}};
+    return parts;
+}
+
+} // namespace
+
+std::optional<TokenizerFiles> tokenizerFilesFromGguf(const tok::GgufVocab &v, std::string &whyNot)
+{
+    ModelParts parts;
+    if (v.model == "gpt2") {
+        parts = byteLevelParts(v);
+    } else if (v.model == "llama" && v.scores.size() == v.tokens.size()) {
+        parts = sentencePieceParts(v);
+    } else {
+        whyNot = "tokenizer.ggml.model `" + v.model +
+                 (v.model == "llama" ? "` without one tokenizer.ggml.scores entry per token"
+                                     : "`: only byte-level BPE (gpt2) and SentencePiece (llama) "
+                                       "vocabularies are converted to tokenizer.json");
+        return std::nullopt;
+    }
+    // A byte-level token outside the byte alphabet cannot be matched whole.
+    const auto matchable = [&](const std::string &token) {
+        return !parts.byteLevel || inByteAlphabet(token);
+    };
+
+    // Control tokens special, user-defined ones plain, and the tokens named
+    // bos/eos/unk/pad special too, as transformers does.
     std::vector<nlohmann::json> added;
     std::vector<int64_t> addedIds;
     auto add = [&](int64_t id, bool special) {
@@ -117,37 +216,19 @@ std::optional<TokenizerFiles> tokenizerFilesFromGguf(const tok::GgufVocab &v, st
         added.push_back(addedToken(id, v.tokens[static_cast<std::size_t>(id)], special));
     };
     for (std::size_t i = 0; i < v.tokenTypes.size() && i < v.tokens.size(); ++i) {
-        if (v.tokenTypes[i] == kTypeControl && inByteAlphabet(v.tokens[i]))
+        if (v.tokenTypes[i] == kTypeControl && matchable(v.tokens[i]))
             add(static_cast<int64_t>(i), true);
-        else if (v.tokenTypes[i] == kTypeUserDefined && vocab.contains(v.tokens[i]))
+        else if (v.tokenTypes[i] == kTypeUserDefined && parts.vocab.contains(v.tokens[i]))
             add(static_cast<int64_t>(i), false);
     }
     for (const auto &id : {v.bosId, v.eosId, v.unkId, v.padId})
         if (id && *id >= 0 && static_cast<std::size_t>(*id) < v.tokens.size() &&
-            inByteAlphabet(v.tokens[static_cast<std::size_t>(*id)]))
+            matchable(v.tokens[static_cast<std::size_t>(*id)]))
             add(*id, true);
     std::sort(added.begin(), added.end(),
               [](const auto &a, const auto &b) { return a["id"] < b["id"]; });
 
-    nlohmann::json preTokenizer;
-    if (const char *split = tok::transformersGgufSplit(v.pre))
-        preTokenizer = {{"type", "Sequence"},
-                        {"pretokenizers",
-                         {{{"type", "Split"},
-                           {"pattern", {{"Regex", split}}},
-                           {"behavior", "Isolated"},
-                           {"invert", false}},
-                          {{"type", "ByteLevel"},
-                           {"add_prefix_space", false},
-                           {"trim_offsets", true},
-                           {"use_regex", false}}}}};
-    else
-        preTokenizer = {{"type", "ByteLevel"},
-                        {"add_prefix_space", false},
-                        {"trim_offsets", true},
-                        {"use_regex", true}};
-
-    const bool addBos = v.addBos.value_or(false), addEos = v.addEos.value_or(false);
+    const bool addBos = v.addBos.value_or(parts.addBosByDefault), addEos = v.addEos.value_or(false);
     TokenizerFiles files;
     files.tokenizerJson = {
         {"version", "1.0"},
@@ -155,28 +236,14 @@ std::optional<TokenizerFiles> tokenizerFilesFromGguf(const tok::GgufVocab &v, st
         {"padding", nullptr},
         {"added_tokens", added},
         {"normalizer", nullptr},
-        {"pre_tokenizer", preTokenizer},
+        {"pre_tokenizer", parts.preTokenizer},
         {"post_processor", postProcessor(v, addBos, addEos)},
-        {"decoder",
-         {{"type", "ByteLevel"},
-          {"add_prefix_space", true},
-          {"trim_offsets", true},
-          {"use_regex", true}}},
-        {"model",
-         {{"type", "BPE"},
-          {"dropout", nullptr},
-          {"unk_token", nullptr},
-          {"continuing_subword_prefix", ""},
-          {"end_of_word_suffix", ""},
-          {"fuse_unk", false},
-          {"byte_fallback", false},
-          {"ignore_merges", false},
-          {"vocab", vocab},
-          {"merges", merges}}},
+        {"decoder", parts.decoder},
+        {"model", parts.model},
     };
     // The generic fast tokenizer class takes tokenizer.json as it is, so the
-    // split regex above survives loading (a model-specific class may rebuild
-    // its own pre-tokenizer).
+    // pre-tokenizer above survives loading (a model-specific class may
+    // rebuild its own).
     auto &config = files.tokenizerConfigJson;
     config = {{"tokenizer_class", "PreTrainedTokenizerFast"},
               {"bos_token", tokenOrNull(v, v.bosId)},

