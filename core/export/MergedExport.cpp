@@ -4,7 +4,6 @@
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/ReadFile.h"
-#include "export/AdapterWeights.h"
 #include "export/BaseWeights.h"
 #include "export/ExportFolder.h"
 #include "export/GgufTokenizerJson.h"
@@ -13,6 +12,7 @@
 #include "io/GgufToHf.h"
 #include "io/SafetensorsFile.h"
 #include "io/SafetensorsWriter.h"
+#include "lora/PeftAdapterFolder.h"
 #include "model/TensorDType.h"
 
 #include <fstream>
@@ -27,9 +27,9 @@ namespace {
 // What happens to one base tensor on its way out.
 struct Update
 {
-    const AdapterModule *lora = nullptr; // W += B·A·scaling
-    bool transpose = false;              // Conv1D: ΔW is [in, out]
-    at::Tensor replacement;              // full fine-tuning: the trained tensor
+    const lora::AdapterModule *lora = nullptr; // W += B·A·scaling
+    bool transpose = false;                    // Conv1D: ΔW is [in, out]
+    at::Tensor replacement;                    // full fine-tuning: the trained tensor
 };
 
 std::string torchDTypeName(io::DType dtype)
@@ -53,8 +53,9 @@ std::string shapeText(const std::vector<int64_t> &shape)
 }
 
 // Ties each adapter module to the base weight it modifies; shapes must fit.
-void planLora(const AdapterWeights &adapter, const fs::path &adapterFile, const BaseWeights &base,
-              const std::map<std::string, std::size_t> &byName, std::vector<Update> &updates)
+void planLora(const lora::AdapterWeights &adapter, const fs::path &adapterFile,
+              const BaseWeights &base, const std::map<std::string, std::size_t> &byName,
+              std::vector<Update> &updates)
 {
     const bool conv1d = base.modelType() == "gpt2"; // PEFT forces fan_in_fan_out for Conv1D
     for (const auto &[path, module] : adapter.modules) {
@@ -156,11 +157,11 @@ MergedExportSummary exportMergedModel(const RunCheckpoint &checkpoint, const fs:
 
     // Everything is checked before the first byte is written.
     std::vector<Update> updates(tensors.size());
-    std::optional<AdapterWeights> adapter;
+    std::optional<lora::AdapterWeights> adapter;
     std::optional<io::SafetensorsFile> trainable; // mapped while the export runs
     double scaling = 1.0;
     if (checkpoint.kind == RunCheckpoint::Kind::Lora) {
-        adapter = readAdapterWeights(checkpoint.weights);
+        adapter = lora::readAdapterWeights(checkpoint.weights);
         scaling = adapter->scaling();
         planLora(*adapter, checkpoint.weights / "adapter_model.safetensors", *base, byName,
                  updates);

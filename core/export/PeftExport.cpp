@@ -3,10 +3,10 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "export/AdapterWeights.h"
 #include "export/ExportFolder.h"
 #include "export/ModelCard.h"
 #include "io/SafetensorsWriter.h"
+#include "lora/PeftAdapterFolder.h"
 
 namespace headroom::exporting {
 
@@ -17,7 +17,7 @@ ExportSummary exportPeftAdapter(const RunCheckpoint &checkpoint, const std::file
                        "this is a full fine-tuning run (no LoRA adapter); export it with "
                        "--format merged");
     // Read and validated in full before anything is written.
-    auto adapter = readAdapterWeights(checkpoint.weights);
+    auto adapter = lora::readAdapterWeights(checkpoint.weights);
     ExportFolder folder(out);
 
     io::SafetensorsWriter writer;
@@ -26,7 +26,7 @@ ExportSummary exportPeftAdapter(const RunCheckpoint &checkpoint, const std::file
         for (const auto &[which, tensor] : {std::pair{'A', module.a}, std::pair{'B', module.b}}) {
             // Already fp32 and contiguous (readAdapterWeights owns copies).
             writer.add(
-                adapterTensorName(path, which), io::DType::F32, tensor.sizes().vec(),
+                lora::adapterTensorName(path, which), io::DType::F32, tensor.sizes().vec(),
                 std::span(static_cast<const std::byte *>(tensor.data_ptr()), tensor.nbytes()));
             summary.tensorBytes += tensor.nbytes();
             ++summary.tensors;

@@ -3,9 +3,8 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "io/JsonFile.h"
-#include "io/SafetensorsFile.h"
 #include "io/SafetensorsWriter.h"
+#include "lora/PeftAdapterFolder.h"
 #include "model/TensorDType.h"
 
 #include <map>
@@ -16,7 +15,13 @@ namespace headroom::lora {
 
 namespace {
 
-const std::string kPrefix = "base_model.model.";
+std::string shapeText(at::IntArrayRef sizes)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < sizes.size(); ++i)
+        text += (i ? ", " : "") + std::to_string(sizes[i]);
+    return text + "]";
+}
 
 std::string lastComponent(const std::string &path)
 {
@@ -88,11 +93,11 @@ void savePeftAdapter(model::CausalLM &model, const std::filesystem::path &folder
             continue;
         shortNames.insert(lastComponent(linear.name));
         fanInFanOut = fanInFanOut || linear.fanInFanOut;
-        for (const auto &[suffix, tensor] :
-             {std::pair{".lora_A.weight", adapter->a}, std::pair{".lora_B.weight", adapter->b}}) {
+        for (const auto &[which, tensor] :
+             {std::pair{'A', adapter->a}, std::pair{'B', adapter->b}}) {
             auto cpu = tensor.detach().to(at::kCPU).contiguous();
             keepAlive.push_back(cpu);
-            writer.add(kPrefix + linear.name + suffix,
+            writer.add(adapterTensorName(linear.name, which),
                        model::fileDTypeOf(cpu.scalar_type(), folder.string()), cpu.sizes().vec(),
                        std::span(static_cast<const std::byte *>(cpu.data_ptr()), cpu.nbytes()));
         }
@@ -136,104 +141,37 @@ void savePeftAdapter(model::CausalLM &model, const std::filesystem::path &folder
 
 PeftAdapterInfo loadPeftAdapter(model::CausalLM &model, const std::filesystem::path &folder)
 {
-    const auto configPath = folder / "adapter_config.json";
-    const auto weightsPath = folder / "adapter_model.safetensors";
-    if (!std::filesystem::exists(weightsPath) &&
-        std::filesystem::exists(folder / "adapter_model.bin"))
-        throw Error((folder / "adapter_model.bin").string() +
-                    ": pickle adapters are not loaded (they can run code); save the adapter with "
-                    "safe_serialization=True");
-    auto config = io::readJsonFile(configPath);
-    const auto where = configPath.string();
-    auto field = [&](const char *key) -> const nlohmann::json & {
-        if (!config.contains(key))
-            throw Error(where + ": field `" + key + "` is missing");
-        return config.at(key);
-    };
-    if (field("peft_type") != "LORA")
-        throw Error(where + ": peft_type `" + field("peft_type").dump() +
-                    "` is not supported (supported: LORA)");
-    if (config.contains("use_dora") && config["use_dora"].is_boolean() &&
-        config["use_dora"].get<bool>())
-        throw Error(where + ": use_dora true (DoRA) is not supported");
-    for (const char *key : {"rank_pattern", "alpha_pattern"})
-        if (config.contains(key) && config[key].is_object() && !config[key].empty())
-            throw Error(where + ": field `" + std::string(key) +
-                        "` with per-module values is not supported");
-    if (config.contains("modules_to_save") && !config["modules_to_save"].is_null() &&
-        !config["modules_to_save"].empty())
-        throw Error(where +
-                    ": field `modules_to_save` (fully trained extra modules) is not supported");
+    auto files = readAdapterWeights(folder); // checks the config, the ranks and the dtypes
+    const auto weightsPath = (folder / "adapter_model.safetensors").string();
     PeftAdapterInfo info;
-    if (!field("r").is_number_integer() || field("r").get<int64_t>() <= 0)
-        throw Error(where + ": field `r` must be a positive integer");
-    if (!field("lora_alpha").is_number())
-        throw Error(where + ": field `lora_alpha` must be a number");
-    info.settings.r = config["r"].get<int64_t>();
-    info.settings.alpha = config["lora_alpha"].get<double>();
-    auto optional = [&](const char *key) -> const nlohmann::json * {
-        auto it = config.find(key);
-        return it == config.end() || it->is_null() ? nullptr : &*it;
-    };
-    if (auto *v = optional("use_rslora"); v && v->is_boolean())
-        info.settings.rslora = v->get<bool>();
-    if (auto *v = optional("lora_dropout"); v && v->is_number())
-        info.settings.dropout = v->get<double>();
-    if (auto *v = optional("base_model_name_or_path"); v && v->is_string())
-        info.baseModel = v->get<std::string>();
-    if (config.contains("target_modules") && config["target_modules"].is_array())
-        info.targets = config["target_modules"].get<std::vector<std::string>>();
-    const double scaling = loraScaling(info.settings);
+    info.baseModel = files.baseModel;
+    info.targets = files.targets;
+    info.settings.r = files.r;
+    info.settings.alpha = files.alpha;
+    info.settings.rslora = files.rslora;
+    info.settings.dropout = files.dropout;
 
-    auto file = io::SafetensorsFile::open(weightsPath);
     std::map<std::string, model::AdaptableLinear> byName;
     for (const auto &linear : model.adaptableLinears())
         byName.emplace(linear.name, linear);
-    std::map<std::string, std::pair<at::Tensor, at::Tensor>> found;
-    for (const auto &tensor : file.tensors()) {
-        const auto &name = tensor.name;
-        std::string path;
-        bool isA = false;
-        if (name.starts_with(kPrefix) && name.ends_with(".lora_A.weight")) {
-            path = name.substr(kPrefix.size(),
-                               name.size() - kPrefix.size() - std::string(".lora_A.weight").size());
-            isA = true;
-        } else if (name.starts_with(kPrefix) && name.ends_with(".lora_B.weight")) {
-            path = name.substr(kPrefix.size(),
-                               name.size() - kPrefix.size() - std::string(".lora_B.weight").size());
-        }
-        if (path.empty() || !byName.count(path))
-            throw Error(weightsPath.string() + ": tensor `" + name +
+    for (const auto &[path, module] : files.modules) {
+        if (!byName.count(path))
+            throw Error(weightsPath + ": tensor `" + adapterTensorName(path, 'A') +
                         "` is not a LoRA weight of a linear module of this " +
                         model.config().modelType + " model");
         const auto &linear = byName.at(path);
-        const std::vector<int64_t> expected =
-            isA ? std::vector<int64_t>{info.settings.r, linear.in}
-                : std::vector<int64_t>{linear.out, info.settings.r};
-        if (tensor.shape != expected)
-            throw Error(weightsPath.string() + ": tensor `" + name +
-                        "` has the wrong shape for r = " + std::to_string(info.settings.r) +
-                        " on `" + path + "`");
-        const auto type = model::scalarTypeOf(tensor.dtype, weightsPath.string());
-        if (!at::isFloatingType(type))
-            throw Error(weightsPath.string() + ": tensor `" + name + "` must hold floats, found " +
-                        std::string(io::dtypeName(tensor.dtype)));
-        // Own the bytes (the file closes), in fp32 as PEFT upcasts half-precision adapters.
-        auto value = at::from_blob(const_cast<std::byte *>(tensor.bytes.data()), tensor.shape,
-                                   at::TensorOptions().dtype(type))
-                         .to(at::kFloat, /*non_blocking=*/false, /*copy=*/true);
-        (isA ? found[path].first : found[path].second) = value;
+        if (module.a.size(1) != linear.in || module.b.size(0) != linear.out)
+            throw Error(weightsPath + ": `" + path + "` has lora_A " + shapeText(module.a.sizes()) +
+                        " and lora_B " + shapeText(module.b.sizes()) +
+                        ", which do not fit the module's [" + std::to_string(linear.out) + ", " +
+                        std::to_string(linear.in) + "] weight with r = " + std::to_string(files.r));
     }
-    if (found.empty())
-        throw Error(weightsPath.string() + ": no LoRA weights");
+    const double scaling = loraScaling(info.settings);
     const auto device = model.device();
-    for (auto &[path, pair] : found) {
-        if (!pair.first.defined() || !pair.second.defined())
-            throw Error(weightsPath.string() + ": `" + path +
-                        "` has only one of lora_A and lora_B");
+    for (auto &[path, module] : files.modules) {
         auto adapter = std::make_shared<LoraAdapter>();
-        adapter->a = pair.first.to(device);
-        adapter->b = pair.second.to(device);
+        adapter->a = module.a.to(device); // fp32, as PEFT upcasts half-precision adapters
+        adapter->b = module.b.to(device);
         adapter->scaling = scaling;
         adapter->dropout = info.settings.dropout;
         *byName.at(path).lora = adapter;

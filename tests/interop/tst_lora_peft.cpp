@@ -302,6 +302,19 @@ print(float((logits - expected["logits_lora"]).abs().max()))
         } catch (const headroom::Error &e) {
             QVERIFY2(std::string(e.what()).find("use_dora") != std::string::npos, e.what());
         }
+        // Trained biases would be silently dropped: refused, as the exporters
+        // refuse them (one reader of adapter folders, lora/PeftAdapterFolder).
+        config["use_dora"] = false;
+        config["bias"] = "all";
+        test::writeBytes(temp / "adapter_config.json", config.dump());
+        try {
+            lora::loadPeftAdapter(*lm, temp.path());
+            QFAIL("bias \"all\" must be refused");
+        } catch (const headroom::Error &e) {
+            QVERIFY2(std::string(e.what()).find("`bias`") != std::string::npos &&
+                         std::string(e.what()).find("adapter_config.json") != std::string::npos,
+                     e.what());
+        }
     }
 };
 

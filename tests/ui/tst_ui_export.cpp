@@ -8,7 +8,7 @@
 // uses the run's model and adapter.
 // clang-format off
 // LibTorch before any Qt header: Qt's `slots` macro breaks ATen's headers.
-#include "export/AdapterWeights.h"
+#include "lora/PeftAdapterFolder.h"
 // clang-format on
 
 #include "chat/ChatPanel.h"
@@ -153,9 +153,8 @@ private slots:
         QVERIFY(fs::exists(out / "adapter_config.json"));
         QVERIFY(fs::exists(out / "adapter_model.safetensors"));
         // Read back by the engine: the same modules, shapes and values as the checkpoint.
-        const auto written = exporting::readAdapterWeights(out);
-        const auto source =
-            exporting::readAdapterWeights(exporting::openRunCheckpoint(m_run).weights);
+        const auto written = lora::readAdapterWeights(out);
+        const auto source = lora::readAdapterWeights(exporting::openRunCheckpoint(m_run).weights);
         QCOMPARE(written.modules.size(), source.modules.size());
         QCOMPARE(written.r, 8);
         for (const auto &[path, module] : source.modules) {

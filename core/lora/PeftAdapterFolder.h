@@ -1,9 +1,9 @@
 // A PEFT LoRA adapter folder read without a model (SPECS.md §4.6–4.7): the
 // settings of adapter_config.json and, per adapted module, lora_A [r, in] and
-// lora_B [out, r] as fp32 tensors. What the exporters need to copy or merge an
-// adapter; attaching adapters to a running model is lora::loadPeftAdapter.
-// Refuses what it cannot merge faithfully (DoRA, per-module ranks, extra
-// trained modules, LoRA biases).
+// lora_B [out, r] as fp32 tensors. The one reader of adapter folders: the
+// exporters copy or merge what it returns, loadPeftAdapter attaches it to a
+// model. Refuses what neither can apply faithfully (DoRA, per-module ranks,
+// extra trained modules, LoRA biases) and pickle adapters (they can run code).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -12,8 +12,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
-namespace headroom::exporting {
+namespace headroom::lora {
 
 struct AdapterModule
 {
@@ -28,6 +29,9 @@ struct AdapterWeights
     double alpha = 0;
     bool rslora = false;
     bool fanInFanOut = false;
+    double dropout = 0;               // lora_dropout
+    std::string baseModel;            // base_model_name_or_path, "" when absent
+    std::vector<std::string> targets; // target_modules when a list
     // Keyed by module path ("model.layers.0.self_attn.q_proj").
     std::map<std::string, AdapterModule> modules;
 
@@ -43,4 +47,4 @@ AdapterWeights readAdapterWeights(const std::filesystem::path &folder);
 // "base_model.model.<path>.lora_A.weight" for module `path` and `which` "A"/"B".
 std::string adapterTensorName(const std::string &modulePath, char which);
 
-} // namespace headroom::exporting
+} // namespace headroom::lora

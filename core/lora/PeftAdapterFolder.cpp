@@ -1,5 +1,5 @@
-// Reading a PEFT adapter folder without a model (see AdapterWeights.h).
-#include "export/AdapterWeights.h"
+// Reading a PEFT adapter folder without a model (see PeftAdapterFolder.h).
+#include "lora/PeftAdapterFolder.h"
 
 #include "common/Error.h"
 #include "io/JsonFile.h"
@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-namespace headroom::exporting {
+namespace headroom::lora {
 
 namespace {
 
@@ -39,7 +39,7 @@ void parseConfig(const std::filesystem::path &file, AdapterWeights &out)
                             "lora_bias", "layer_replication"})
         if (isSet(key))
             throwFileError(file, std::string("field `") + key + "` " + config.at(key).dump() +
-                                     " is not supported by the exporter");
+                                     " is not supported");
     if (config.contains("bias") && config["bias"] != "none")
         throwFileError(file, "field `bias` " + config["bias"].dump() +
                                  " is not supported (supported: \"none\")");
@@ -53,6 +53,14 @@ void parseConfig(const std::filesystem::path &file, AdapterWeights &out)
         out.rslora = it->get<bool>();
     if (auto it = config.find("fan_in_fan_out"); it != config.end() && it->is_boolean())
         out.fanInFanOut = it->get<bool>();
+    if (auto it = config.find("lora_dropout"); it != config.end() && it->is_number())
+        out.dropout = it->get<double>();
+    if (auto it = config.find("base_model_name_or_path"); it != config.end() && it->is_string())
+        out.baseModel = it->get<std::string>();
+    if (auto it = config.find("target_modules"); it != config.end() && it->is_array())
+        for (const auto &target : *it)
+            if (target.is_string())
+                out.targets.push_back(target.get<std::string>());
 }
 
 } // namespace
@@ -72,6 +80,11 @@ AdapterWeights readAdapterWeights(const std::filesystem::path &folder)
     AdapterWeights out;
     const auto configFile = folder / "adapter_config.json";
     const auto weightsFile = folder / "adapter_model.safetensors";
+    if (!std::filesystem::exists(weightsFile) &&
+        std::filesystem::exists(folder / "adapter_model.bin"))
+        throwFileError(folder / "adapter_model.bin",
+                       "pickle adapters are not loaded (they can run code); save the adapter with "
+                       "safe_serialization=True");
     out.config = io::readJsonFile(configFile);
     parseConfig(configFile, out);
     if (!std::filesystem::exists(weightsFile))
@@ -107,4 +120,4 @@ AdapterWeights readAdapterWeights(const std::filesystem::path &folder)
     return out;
 }
 
-} // namespace headroom::exporting
+} // namespace headroom::lora
