@@ -84,6 +84,24 @@ nlohmann::json postProcessor(const tok::GgufVocab &v, bool addBos, bool addEos)
             {"special_tokens", specials}};
 }
 
+// The BPE model as transformers' GGUF conversion writes it: affixes ""
+// (byte-level) or null (SentencePiece); SentencePiece also falls back to
+// byte tokens and fuses unknowns.
+nlohmann::json bpeModel(const nlohmann::json &vocab, const nlohmann::json &merges,
+                        const nlohmann::json &affix, bool sentencePiece)
+{
+    return {{"type", "BPE"},
+            {"dropout", nullptr},
+            {"unk_token", nullptr},
+            {"continuing_subword_prefix", affix},
+            {"end_of_word_suffix", affix},
+            {"fuse_unk", sentencePiece},
+            {"byte_fallback", sentencePiece},
+            {"ignore_merges", false},
+            {"vocab", vocab},
+            {"merges", merges}};
+}
+
 // The byte-level BPE parts (tokenizer.ggml.model "gpt2"): transformers
 // respells tokens written outside the byte alphabet (a repeated spelling
 // keeps its last id, a Python dict comprehension) and splits by `pre`.
@@ -129,16 +147,7 @@ ModelParts byteLevelParts(const tok::GgufVocab &v)
                      {"add_prefix_space", true},
                      {"trim_offsets", true},
                      {"use_regex", true}};
-    parts.model = {{"type", "BPE"},
-                   {"dropout", nullptr},
-                   {"unk_token", nullptr},
-                   {"continuing_subword_prefix", ""},
-                   {"end_of_word_suffix", ""},
-                   {"fuse_unk", false},
-                   {"byte_fallback", false},
-                   {"ignore_merges", false},
-                   {"vocab", parts.vocab},
-                   {"merges", merges}};
+    parts.model = bpeModel(parts.vocab, merges, "", false);
     return parts;
 }
 
@@ -171,16 +180,7 @@ ModelParts sentencePieceParts(const tok::GgufVocab &v)
           {{"type", "ByteFallback"}},
           {{"type", "Fuse"}},
           {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}};
-    parts.model = {{"type", "BPE"},
-                   {"dropout", nullptr},
-                   {"unk_token", nullptr},
-                   {"continuing_subword_prefix", nullptr},
-                   {"end_of_word_suffix", nullptr},
-                   {"fuse_unk", true},
-                   {"byte_fallback", true},
-                   {"ignore_merges", false},
-                   {"vocab", parts.vocab},
-                   {"merges", merges}};
+    parts.model = bpeModel(parts.vocab, merges, nullptr, true);
     return parts;
 }
 
