@@ -350,6 +350,14 @@ Läufe dieser Sitzung werden nicht gespeichert.</translation>
         <source>%1 of %2 samples would be truncated (max_seq_len %3)</source>
         <translation>%1 von %2 Beispielen würden gekürzt (max_seq_len %3)</translation>
     </message>
+    <message>
+        <source>The memory estimate assumes rows of max_seq_len tokens. No sample is longer than this, so training sees the same tokens and the estimate gets tight.</source>
+        <translation>Die Speicherschätzung nimmt Zeilen mit max_seq_len Tokens an. Kein Beispiel ist länger als dieser Wert, das Training sieht also dieselben Tokens und die Schätzung wird genau.</translation>
+    </message>
+    <message>
+        <source>Use max_seq_len %1 (the longest sample)</source>
+        <translation>max_seq_len %1 verwenden (das längste Beispiel)</translation>
+    </message>
 </context>
 <context>
     <name>headroom::ui::DeviceSelector</name>

@@ -8,6 +8,7 @@
 #include "data/DataPage.h"
 #include "data/PreparedDataset.h"
 #include "io/ModelSource.h"
+#include "memory/MemoryEstimate.h"
 #include "model/ModelConfig.h"
 #include "model/TokenizerLoader.h"
 
@@ -20,6 +21,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -169,6 +171,44 @@ private slots:
         QVERIFY(prompt.background().style() != Qt::NoBrush);
         QCOMPARE(reply.background().style(), Qt::NoBrush);
         QVERIFY(!reply.fontStrikeOut());
+    }
+
+    // The estimate assumes rows of max_seq_len tokens; the page offers the
+    // longest sample instead (nothing is cut, the estimate gets tight), and
+    // not for packed rows, which are filled up to max_seq_len.
+    void offersTheLongestSampleAsMaxSeqLen()
+    {
+        const std::vector<uint32_t> lengths = engineLengths(smallJsonl());
+        const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
+        ui::RunDraft draft;
+        setTinyModel(draft);
+        QVERIFY(draft.config().maxSeqLen > longest);
+        ui::DataPage page(draft);
+        QSignalSpy analysed(&page, &ui::DataPage::datasetAnalysed);
+        QVERIFY(page.openDataset(qpath(smallJsonl())));
+        QVERIFY(analysed.wait(30000));
+        auto *button = page.findChild<QPushButton *>("fitMaxSeqLenButton");
+        QVERIFY(button);
+        QVERIFY(!button->isHidden());
+        QVERIFY2(button->text().contains(QString::number(longest)), qPrintable(button->text()));
+
+        const auto estimateBefore =
+            memory::estimateMemory(*draft.modelShape(), draft.config()).peak;
+        button->click();
+        QCOMPARE(draft.config().maxSeqLen, longest);
+        QVERIFY(button->isHidden()); // nothing shorter to offer now
+        QVERIFY2(labelText(page, "truncationLabel")
+                     .startsWith(QString("0 of %1 samples").arg(lengths.size())),
+                 qPrintable(labelText(page, "truncationLabel")));
+        QVERIFY(memory::estimateMemory(*draft.modelShape(), draft.config()).peak < estimateBefore);
+
+        draft.update([](train::TrainConfig &c) {
+            c.maxSeqLen = 2048;
+            c.packing = true;
+        });
+        QVERIFY(button->isHidden());
+        draft.update([](train::TrainConfig &c) { c.packing = false; });
+        QVERIFY(!button->isHidden());
     }
 
     void choosingTheFormatSetsTheDraftAndReanalyses()

@@ -73,6 +73,20 @@ DataPage::DataPage(RunDraft &draft, QWidget *parent) : QWidget(parent), m_draft(
     m_histogram = new LengthHistogram(this);
     m_truncation = new QLabel(this);
     m_truncation->setObjectName("truncationLabel");
+    m_truncation->setWordWrap(true);
+    m_fitSeqLen = new QPushButton(this);
+    m_fitSeqLen->setObjectName("fitMaxSeqLenButton");
+    m_fitSeqLen->setToolTip(
+        tr("The memory estimate assumes rows of max_seq_len tokens. No sample is longer than "
+           "this, so training sees the same tokens and the estimate gets tight."));
+    m_fitSeqLen->hide();
+    connect(m_fitSeqLen, &QPushButton::clicked, this, [this] {
+        const auto longest = std::max_element(m_lengths.begin(), m_lengths.end());
+        if (longest == m_lengths.end())
+            return;
+        const int64_t fit = std::max<int64_t>(2, *longest);
+        m_draft.update([fit](train::TrainConfig &c) { c.maxSeqLen = fit; });
+    });
     m_malformed = new MalformedList(this);
     m_recent = new RecentList(kRecentKey, this);
     m_recent->setObjectName("recentDatasets");
@@ -84,6 +98,7 @@ DataPage::DataPage(RunDraft &draft, QWidget *parent) : QWidget(parent), m_draft(
     side->addWidget(new QLabel(tr("<b>Token lengths</b>"), sideBox));
     side->addWidget(m_histogram, 2);
     side->addWidget(m_truncation);
+    side->addWidget(m_fitSeqLen, 0, Qt::AlignLeft);
     side->addWidget(m_malformed, 1);
     side->addWidget(new QLabel(tr("<b>Recent datasets</b>"), sideBox));
     side->addWidget(m_recent);
@@ -264,6 +279,13 @@ void DataPage::updateTruncation()
                                   .arg(m_lengths.size())
                                   .arg(maxSeqLen));
     }
+    // Packed rows are filled up to max_seq_len, so only unpacked rows offer it.
+    const auto longest = std::max_element(m_lengths.begin(), m_lengths.end());
+    const bool offer = !m_path.isEmpty() && m_tokenized && longest != m_lengths.end() &&
+                       !m_draft.config().packing && std::max<int64_t>(2, *longest) < maxSeqLen;
+    if (offer)
+        m_fitSeqLen->setText(tr("Use max_seq_len %1 (the longest sample)").arg(*longest));
+    m_fitSeqLen->setVisible(offer);
 }
 
 void DataPage::showStatus(const QString &text, bool error)

@@ -13,6 +13,7 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 
 namespace headroom::ui {
 
@@ -70,6 +71,9 @@ private:
     SamplePreview *m_preview = nullptr;
     LengthHistogram *m_histogram = nullptr;
     QLabel *m_truncation = nullptr;
+    // "Use max_seq_len N": the longest sample, when it is shorter and rows are
+    // not packed, so the memory estimate (rows of max_seq_len tokens) is tight.
+    QPushButton *m_fitSeqLen = nullptr;
     MalformedList *m_malformed = nullptr;
     RecentList *m_recent = nullptr;
 };
