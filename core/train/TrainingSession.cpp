@@ -11,6 +11,7 @@
 #include "optim/AdamW.h"
 #include "optim/AdamW8bit.h"
 #include "train/Checkpointing.h"
+#include "train/DataOptionsOf.h"
 
 #include <ATen/core/grad_mode.h>
 
@@ -33,23 +34,6 @@ at::ScalarType computeDtypeOf(Precision precision)
         return at::kFloat;
     }
     return at::kFloat;
-}
-
-data::DatasetFormat dataFormatOf(DatasetFormat format)
-{
-    switch (format) {
-    case DatasetFormat::Auto:
-        return data::DatasetFormat::Auto;
-    case DatasetFormat::Alpaca:
-        return data::DatasetFormat::Alpaca;
-    case DatasetFormat::Chat:
-        return data::DatasetFormat::Chat; // covers ShareGPT records too
-    case DatasetFormat::Text:
-        return data::DatasetFormat::Text;
-    case DatasetFormat::Completion:
-        return data::DatasetFormat::Completion;
-    }
-    return data::DatasetFormat::Auto;
 }
 
 std::unique_ptr<optim::Optimizer> makeOptimizer(Optimizer kind, std::vector<at::Tensor> params,
@@ -180,14 +164,7 @@ TrainingSession::TrainingSession(const TrainConfig &cfg, TrainObserver *log) : c
             [](const model::BlockFn &block, const at::Tensor &x) { return checkpoint(block, x); });
 
     // Data.
-    data::DataOptions options;
-    options.format = dataFormatOf(config.datasetFormat);
-    options.maxSeqLen = static_cast<size_t>(config.maxSeqLen);
-    options.packing = config.packing;
-    options.trainOnPrompt = config.trainOnPrompt;
-    options.validationSplit = config.validationSplit;
-    options.seed = config.seed;
-    auto prepared = data::prepareDataset(config.dataset, tokenizer, options);
+    auto prepared = data::prepareDataset(config.dataset, tokenizer, dataOptionsOf(config));
     setup.datasetSummary = prepared.summary.text();
     data.emplace(std::move(prepared), config.microBatchSize, config.seed, config.longestFirst);
     padId = tokenizer.padId().value_or(tokenizer.eosId().value_or(0));

@@ -7,6 +7,7 @@
 #include "SamplePreview.h"
 #include "common/DroppedPath.h"
 #include "common/RecentList.h"
+#include "train/DataOptionsOf.h"
 
 #include <QDir>
 #include <QDragEnterEvent>
@@ -173,7 +174,7 @@ void DataPage::analyse()
         return;
     const train::TrainConfig &config = m_draft.config();
     m_model = config.model;
-    m_format = dataFormatOf(config.datasetFormat);
+    m_format = train::dataFormatOf(config.datasetFormat);
     m_trainOnPrompt = config.trainOnPrompt;
 
     AnalysisRequest request;
@@ -247,7 +248,7 @@ void DataPage::followConfig()
 {
     const train::TrainConfig &config = m_draft.config();
     if (!m_path.isEmpty() &&
-        (config.model != m_model || dataFormatOf(config.datasetFormat) != m_format ||
+        (config.model != m_model || train::dataFormatOf(config.datasetFormat) != m_format ||
          config.trainOnPrompt != m_trainOnPrompt))
         analyse();
     updateTruncation();

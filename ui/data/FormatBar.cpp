@@ -34,12 +34,6 @@ QString formatTitle(train::DatasetFormat format)
 
 } // namespace
 
-data::DatasetFormat dataFormatOf(train::DatasetFormat format)
-{
-    return data::parseFormatName(std::string(train::toString(format)))
-        .value_or(data::DatasetFormat::Auto);
-}
-
 FormatBar::FormatBar(RunDraft &draft, QWidget *parent) : QWidget(parent), m_draft(draft)
 {
     m_selector = new QComboBox(this);

@@ -14,9 +14,6 @@ class QLabel;
 
 namespace headroom::ui {
 
-// The config's format names are the engine's ("chat" covers ShareGPT too).
-data::DatasetFormat dataFormatOf(train::DatasetFormat format);
-
 class FormatBar : public QWidget
 {
     Q_OBJECT
