@@ -1,10 +1,11 @@
-// `headroom-cli estimate --config run.json [--budget GB] [--gpu NAME] [--json]`:
+// `headroom-cli estimate --config run.json [--budget GB] [--gpu NAME] [--fit-data] [--json]`:
 // the memory a run will need, per stage and per component, whether it fits,
 // and what to change when it does not — from the model's config.json (or
 // GGUF header) alone, no weights, in milliseconds. --calibrate first runs
 // one probe step on this machine and stores a correction for the device.
 #include "Commands.h"
 #include "common/Error.h"
+#include "data/PreparedDataset.h"
 #include "io/ModelSource.h"
 #include "memory/CalibrationProbe.h"
 #include "memory/DeviceDetect.h"
@@ -12,8 +13,11 @@
 #include "memory/GpuCatalog.h"
 #include "memory/MemoryCalibration.h"
 #include "model/ModelLoader.h"
+#include "model/TokenizerLoader.h"
+#include "train/DataOptionsOf.h"
 #include "train/TrainConfig.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -32,7 +36,28 @@ struct EstimateOptions
     bool json = false;
     bool calibrate = false;
     int nproc = 1; // data-parallel processes, as `train --nproc`
+    bool fitData = false;
 };
+
+// --fit-data: the dataset tokenized as `train` will (same pipeline and
+// settings); without packing, rows are never longer than the longest sample,
+// so max_seq_len above it only inflates the estimate. Returns the longest
+// sample, and lowers config.maxSeqLen to it when that is shorter.
+int64_t fitMaxSeqLenToData(train::TrainConfig &config, const io::ModelSource &source)
+{
+    if (config.dataset.empty())
+        throw Error("--fit-data needs `dataset` in the run config");
+    const auto tokenizer = model::loadTokenizer(source);
+    const auto prepared =
+        data::prepareDataset(config.dataset, tokenizer, train::dataOptionsOf(config));
+    const auto &lengths = prepared.summary.sampleLengths;
+    if (lengths.empty())
+        throw Error(config.dataset + ": no usable sample");
+    const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
+    if (!config.packing)
+        config.maxSeqLen = std::clamp<int64_t>(longest, 2, config.maxSeqLen);
+    return longest;
+}
 
 std::string describeRun(const train::TrainConfig &c)
 {
@@ -69,6 +94,10 @@ int runEstimate(const EstimateOptions &options)
         throw train::TrainConfigError(options.config, std::move(errors));
     const auto source = io::resolveModelSource(config.model);
     const auto modelConfig = model::loadModelConfig(source);
+    const int64_t maxSeqLen = config.maxSeqLen;
+    std::optional<int64_t> longestSample;
+    if (options.fitData)
+        longestSample = fitMaxSeqLenToData(config, source);
 
     memory::DeviceInfo device;
     if (!options.gpu.empty()) {
@@ -141,7 +170,10 @@ int runEstimate(const EstimateOptions &options)
             {"correction", estimate.correction},
             {"parameters", estimate.parameters},
             {"trainable_parameters", estimate.trainableParameters},
+            {"max_seq_len", config.maxSeqLen},
         };
+        if (longestSample)
+            out["longest_sample"] = *longestSample;
         if (advice.autoFit && !advice.fits)
             out["auto_fit"] = {{"changes", advice.autoFitChanges},
                                {"device_peak", advice.autoFitEstimate->devicePeak},
@@ -163,8 +195,18 @@ int runEstimate(const EstimateOptions &options)
                                           " data-parallel processes, together " +
                                           gb(estimate.devicePeak * options.nproc)
                                     : std::string())
-              << "\n"
-              << "device     " << device.name << " (" << gb(device.totalBytes)
+              << "\n";
+    if (longestSample)
+        std::cout << "data       longest sample " << *longestSample << " tokens"
+                  << (config.packing ? "; packed rows fill max_seq_len, so it stays " +
+                                           std::to_string(config.maxSeqLen)
+                      : config.maxSeqLen < maxSeqLen
+                          ? "; rows estimated at " + std::to_string(config.maxSeqLen) +
+                                " instead of max_seq_len " + std::to_string(maxSeqLen) +
+                                " (set it in the config to train the same way)"
+                          : std::string("; no shorter than max_seq_len"))
+                  << "\n";
+    std::cout << "device     " << device.name << " (" << gb(device.totalBytes)
               << (device.detected ? ", detected" : ", planned") << "; "
               << (estimate.calibrated ? "calibrated x" + std::to_string(estimate.correction)
                                       : std::string("not calibrated"))
@@ -227,6 +269,9 @@ Runner addEstimateCommand(CLI::App &app)
     cmd->add_option("--nproc", options->nproc,
                     "Data-parallel processes, as `train --nproc`: every figure is per process")
         ->check(CLI::Range(1, 1024));
+    cmd->add_flag("--fit-data", options->fitData,
+                  "Tokenize the config's dataset as `train` does and estimate unpacked rows at "
+                  "its longest sample when that is shorter than max_seq_len");
     cmd->add_flag("--json", options->json, "Print one JSON object (bytes)");
     cmd->add_flag("--calibrate", options->calibrate,
                   "Run one probe step on this machine first and store a correction for the device");

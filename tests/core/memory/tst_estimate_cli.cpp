@@ -1,14 +1,23 @@
 // `headroom-cli estimate --config run.json [--budget GB] [--gpu NAME] [--json]`
 // on the grid's small Llama folder: the JSON has the documented shape and the
 // library's numbers, a small budget brings advice and auto-fit, a planned GPU
-// adds the CUDA context, and bad input exits 2 with a message.
+// adds the CUDA context, and bad input exits 2 with a message. --fit-data on
+// the tiny trainable model and its dataset.
 #include "EstimateGrid.h"
 #include "common/TestSupport.h"
+#include "common/TinyRun.h"
+#include "data/PreparedDataset.h"
+#include "io/ModelSource.h"
 #include "memory/MemoryEstimate.h"
+#include "model/ModelLoader.h"
+#include "model/TokenizerLoader.h"
+#include "train/DataOptionsOf.h"
 #include "train/TrainConfig.h"
 
 #include <QtTest>
 
+#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 using namespace headroom;
@@ -85,6 +94,50 @@ private slots:
 
     // --nproc N: the figures of one of N data-parallel processes, as the
     // library computes them, and their total.
+    // --fit-data: the dataset tokenized as `train` does; unpacked rows are
+    // estimated at its longest sample (the engine's own lengths), packed ones
+    // stay at max_seq_len, and a config without a dataset is refused.
+    void fitDataEstimatesRowsAtTheLongestSample()
+    {
+        auto config = test::tinyRunConfig(m_work / "tiny-out");
+        const auto file = (m_work / "tiny.json").string();
+        test::writeBytes(file, config.dump());
+        const auto parsed = train::readTrainConfig(file);
+        const auto tokenizer = model::loadTokenizer(io::resolveModelSource(parsed.model));
+        auto options = train::dataOptionsOf(parsed);
+        options.maxSeqLen = std::numeric_limits<uint32_t>::max();
+        const auto lengths =
+            data::prepareDataset(parsed.dataset, tokenizer, options).summary.sampleLengths;
+        const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
+        QVERIFY(longest < parsed.maxSeqLen);
+
+        const auto r = test::runCli({"estimate", "--config", file, "--fit-data", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.c_str());
+        const auto out = json::parse(r.out);
+        QCOMPARE(out["longest_sample"].get<int64_t>(), longest);
+        QCOMPARE(out["max_seq_len"].get<int64_t>(), longest);
+        auto fitted = parsed;
+        fitted.maxSeqLen = longest;
+        const auto shape = model::loadModelConfig(io::resolveModelSource(parsed.model));
+        QCOMPARE(out["peak"].get<int64_t>(), memory::estimateMemory(shape, fitted).peak);
+        QVERIFY(out["peak"].get<int64_t>() < memory::estimateMemory(shape, parsed).peak);
+        const auto text = test::runCli({"estimate", "--config", file, "--fit-data"});
+        QVERIFY2(text.out.find("longest sample " + std::to_string(longest)) != std::string::npos,
+                 text.out.c_str());
+
+        config["packing"] = true;
+        test::writeBytes(file, config.dump());
+        const auto packed =
+            json::parse(test::runCli({"estimate", "--config", file, "--fit-data", "--json"}).out);
+        QCOMPARE(packed["max_seq_len"].get<int64_t>(), parsed.maxSeqLen);
+
+        config.erase("dataset");
+        test::writeBytes(file, config.dump());
+        const auto none = test::runCli({"estimate", "--config", file, "--fit-data"});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY2(none.err.find("dataset") != std::string::npos, none.err.c_str());
+    }
+
     void dataParallelFiguresArePerProcess()
     {
         const auto r = test::runCli({"estimate", "--config", m_config, "--json", "--nproc", "2"});
