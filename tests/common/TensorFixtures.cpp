@@ -3,6 +3,8 @@
 
 #include "io/SafetensorsFile.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <stdexcept>
 
 namespace headroom::test {
@@ -57,6 +59,24 @@ double maxRelativeDifference(const at::Tensor &a, const at::Tensor &b)
 {
     const double scale = std::max(b.abs().max().item<double>(), 1e-30);
     return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>() / scale;
+}
+
+std::vector<at::Tensor> randomTensors(const std::vector<std::vector<int64_t>> &shapes,
+                                      uint64_t seed)
+{
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    std::vector<at::Tensor> out;
+    for (const auto &shape : shapes)
+        out.push_back(at::randn(shape, gen, at::kFloat));
+    return out;
+}
+
+std::vector<at::Tensor> clones(const std::vector<at::Tensor> &tensors)
+{
+    std::vector<at::Tensor> out;
+    for (const auto &t : tensors)
+        out.push_back(t.clone());
+    return out;
 }
 
 } // namespace headroom::test

@@ -88,6 +88,19 @@ std::map<std::string, at::Tensor> finalWeights(const fs::path &run)
     return test::readSafetensors(folder / "adapter" / "adapter_model.safetensors");
 }
 
+// The last checkpoints of two runs hold the same tensors within 1e-5.
+void compareFinalWeights(const fs::path &run, const fs::path &reference)
+{
+    const auto got = finalWeights(run), expected = finalWeights(reference);
+    QCOMPARE(got.size(), expected.size());
+    QVERIFY(!expected.empty());
+    for (const auto &[name, tensor] : expected) {
+        QVERIFY2(got.count(name), name.c_str());
+        const double difference = test::maxAbsDifference(got.at(name), tensor);
+        QVERIFY2(difference < 1e-5, (name + ": " + std::to_string(difference)).c_str());
+    }
+}
+
 double relative(double a, double b)
 {
     return std::abs(a - b) / std::max(std::abs(b), 1e-12);
@@ -192,14 +205,7 @@ private slots:
             QVERIFY2(most <= 1.05 * bound && most >= 0.75 * bound, text.c_str());
         }
 
-        const auto weightsOne = finalWeights(temp / "one"), weightsTwo = finalWeights(temp / "two");
-        QCOMPARE(weightsTwo.size(), weightsOne.size());
-        QVERIFY(!weightsOne.empty());
-        for (const auto &[name, tensor] : weightsOne) {
-            QVERIFY2(weightsTwo.count(name), name.c_str());
-            const double difference = test::maxAbsDifference(weightsTwo.at(name), tensor);
-            QVERIFY2(difference < 1e-5, (name + ": " + std::to_string(difference)).c_str());
-        }
+        compareFinalWeights(temp / "two", temp / "one");
     }
 
     // A checkpoint written by N processes resumes with M: the data order and
@@ -248,12 +254,7 @@ private slots:
             QVERIFY2(relative(b[i]["loss"].get<double>(), reference["loss"].get<double>()) < 1e-5,
                      (b[i].dump() + " vs " + reference.dump()).c_str());
         }
-        const auto expected = finalWeights(temp / "whole"), got = finalWeights(temp / "split");
-        QCOMPARE(got.size(), expected.size());
-        for (const auto &[name, tensor] : expected) {
-            const double difference = test::maxAbsDifference(got.at(name), tensor);
-            QVERIFY2(difference < 1e-5, (name + ": " + std::to_string(difference)).c_str());
-        }
+        compareFinalWeights(temp / "split", temp / "whole");
     }
 
     // torchrun-style: two processes started with the launcher's environment;

@@ -8,6 +8,7 @@
 // keep their honest 5-10 % bounds. No Python reference here
 // (tst_optim_interop has those).
 #include "common/Error.h"
+#include "common/TensorFixtures.h"
 #include "optim/AdamW.h"
 #include "optim/AdamW8bit.h"
 
@@ -23,23 +24,6 @@ using namespace headroom;
 using namespace headroom::optim;
 
 namespace {
-
-std::vector<at::Tensor> makeParams(const std::vector<std::vector<int64_t>> &shapes, uint64_t seed)
-{
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    std::vector<at::Tensor> params;
-    for (const auto &shape : shapes)
-        params.push_back(at::randn(shape, gen, at::kFloat));
-    return params;
-}
-
-std::vector<at::Tensor> clones(const std::vector<at::Tensor> &tensors)
-{
-    std::vector<at::Tensor> out;
-    for (const auto &t : tensors)
-        out.push_back(t.clone());
-    return out;
-}
 
 void setGrads(const std::vector<at::Tensor> &params, at::Generator &gen)
 {
@@ -143,8 +127,8 @@ class TestOptim : public QObject
 private slots:
     void fusedAdamWMatchesPlainReference()
     {
-        auto params = makeParams({{64, 80}, {33}, {7, 9}}, 1);
-        auto reference = clones(params);
+        auto params = test::randomTensors({{64, 80}, {33}, {7, 9}}, 1);
+        auto reference = test::clones(params);
         AdamW opt(params);
         PlainAdamW plain;
         auto gen = at::make_generator<at::CPUGeneratorImpl>(2);
@@ -169,8 +153,8 @@ private slots:
     void skipsParametersWithoutGradientAndZeroGradDropsThem()
     {
         for (int kind = 0; kind < 2; ++kind) {
-            auto params = makeParams({{5000}, {10}}, 3);
-            auto before = clones(params);
+            auto params = test::randomTensors({{5000}, {10}}, 3);
+            auto before = test::clones(params);
             std::unique_ptr<Optimizer> opt;
             if (kind == 0)
                 opt = std::make_unique<AdamW>(params);
@@ -183,7 +167,7 @@ private slots:
             QVERIFY(!opt->stateDict().count("1.step"));
             opt->zeroGrad();
             QVERIFY(!params[0].grad().defined());
-            auto after = clones(params);
+            auto after = test::clones(params);
             opt->step(1e-2); // no gradients: nothing moves
             QVERIFY(bitEqual(params[0], after[0]));
         }
@@ -193,9 +177,9 @@ private slots:
     {
         const int64_t big = 64 * 1024; // 8-bit state
         const int64_t small = 1000;    // fp32 state in both
-        auto params = makeParams({{64, 1024}, {small}}, 4);
-        AdamW fp32(clones(params));
-        AdamW8bit eight(clones(params));
+        auto params = test::randomTensors({{64, 1024}, {small}}, 4);
+        AdamW fp32(test::clones(params));
+        AdamW8bit eight(test::clones(params));
         QCOMPARE(fp32.stateBytes(), int64_t{0}); // lazy, as torch
         auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
         setGrads(fp32.parameters(), gen);
@@ -235,7 +219,7 @@ private slots:
                 return std::make_unique<AdamW>(std::move(ps));
             return std::make_unique<AdamW8bit>(std::move(ps));
         };
-        auto params = makeParams({{40, 130}, {33}}, 6);
+        auto params = test::randomTensors({{40, 130}, {33}}, 6);
         auto opt = make(params);
         auto gen = at::make_generator<at::CPUGeneratorImpl>(7);
         for (int s = 0; s < 5; ++s) {
@@ -244,13 +228,13 @@ private slots:
         }
         auto saved = opt->stateDict();
         // A checkpoint is a copy: continuing must not change it.
-        auto savedParams = clones(params);
+        auto savedParams = test::clones(params);
         auto genState = gen.clone();
         for (int s = 0; s < 5; ++s) {
             setGrads(params, gen);
             opt->step(1e-2);
         }
-        auto resumedParams = clones(savedParams);
+        auto resumedParams = test::clones(savedParams);
         auto resumed = make(resumedParams);
         resumed->loadStateDict(saved);
         for (int s = 0; s < 5; ++s) {
@@ -268,7 +252,7 @@ private slots:
 
     void loadRejectsBadState()
     {
-        auto params = makeParams({{5000}, {10}}, 8);
+        auto params = test::randomTensors({{5000}, {10}}, 8);
         AdamW8bit opt(params);
         auto gen = at::make_generator<at::CPUGeneratorImpl>(9);
         setGrads(params, gen);
@@ -290,12 +274,12 @@ private slots:
 
     void nanAndInfGradientElementsLeaveTheirParameter()
     {
-        auto params = makeParams({{5000}, {100}}, 10);
+        auto params = test::randomTensors({{5000}, {100}}, 10);
         AdamW8bit opt(params);
         auto gen = at::make_generator<at::CPUGeneratorImpl>(11);
         setGrads(params, gen);
         opt.step(1e-2);
-        auto before = clones(params);
+        auto before = test::clones(params);
         setGrads(params, gen);
         params[0].grad()[17] = std::nan("");
         params[0].grad()[4000] = INFINITY;
@@ -332,20 +316,20 @@ private slots:
     void eightBitWithinOnePercentAtNoiseFloor()
     {
         Regression problem(12, /*scaledRows=*/false);
-        auto init = makeParams({{64, 96}, {96}}, 13);
+        auto init = test::randomTensors({{64, 96}, {96}}, 13);
         for (auto &p : init)
             p.mul_(0.1);
         AdamW8bitOptions o8;
         o8.weightDecay = 0;
         AdamWOptions o32;
         o32.weightDecay = 0;
-        AdamW fp32(clones(init), o32);
-        AdamW8bit eight(clones(init), o8);
+        AdamW fp32(test::clones(init), o32);
+        AdamW8bit eight(test::clones(init), o8);
         QVERIFY(eight.is8bit(0) && !eight.is8bit(1));
         AdamW8bitOptions linear = o8;
         linear.map1 = at::linspace(-1.0, 1.0, 256, at::kFloat);
         linear.map2 = at::linspace(0.0, 1.0, 256, at::kFloat);
-        AdamW8bit lin(clones(init), linear);
+        AdamW8bit lin(test::clones(init), linear);
         std::vector<double> trace32, trace8;
         const double start = problem.lossAndGrads(fp32.parameters());
         const double loss32 = problem.train(fp32, 200, 0.1, true, 0, &trace32);
@@ -404,15 +388,15 @@ private slots:
         QFETCH(qint64, batch);
         QFETCH(double, tolerance);
         Regression problem(12, /*scaledRows=*/true);
-        auto init = makeParams({{64, 96}, {96}}, 13);
+        auto init = test::randomTensors({{64, 96}, {96}}, 13);
         for (auto &p : init)
             p.mul_(0.1);
         AdamW8bitOptions o8;
         o8.weightDecay = 0;
         AdamWOptions o32;
         o32.weightDecay = 0;
-        AdamW fp32(clones(init), o32);
-        AdamW8bit eight(clones(init), o8);
+        AdamW fp32(test::clones(init), o32);
+        AdamW8bit eight(test::clones(init), o8);
         QVERIFY(eight.is8bit(0) && !eight.is8bit(1));
         std::vector<double> trace32, trace8;
         const double start = problem.lossAndGrads(fp32.parameters());
@@ -423,7 +407,7 @@ private slots:
         AdamW8bitOptions linear = o8;
         linear.map1 = at::linspace(-1.0, 1.0, 256, at::kFloat);
         linear.map2 = at::linspace(0.0, 1.0, 256, at::kFloat);
-        AdamW8bit lin(clones(init), linear);
+        AdamW8bit lin(test::clones(init), linear);
         const double lossLinear = problem.train(lin, 200, lr, cosine, batch);
         QString curve;
         for (size_t i = 0; i < trace32.size(); ++i)

@@ -10,6 +10,7 @@
 // everywhere.
 #include "common/CudaTestSupport.h"
 #include "common/Error.h"
+#include "common/TensorFixtures.h"
 #include "optim/AdamW8bit.h"
 #include "optim/AdamW8bitCuda.h"
 #include "quant/Blockwise8bit.h"
@@ -34,19 +35,10 @@ const std::vector<std::vector<int64_t>> kShapes = {
 
 std::vector<at::Tensor> makeParams(uint64_t seed)
 {
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
     std::vector<at::Tensor> params;
-    for (const auto &shape : kShapes)
-        params.push_back(at::randn(shape, gen, at::kFloat).cuda());
+    for (const auto &t : test::randomTensors(kShapes, seed))
+        params.push_back(t.cuda());
     return params;
-}
-
-std::vector<at::Tensor> clones(const std::vector<at::Tensor> &tensors)
-{
-    std::vector<at::Tensor> out;
-    for (const auto &t : tensors)
-        out.push_back(t.clone());
-    return out;
 }
 
 // The same random gradients for both sets; with `poison`, elements 0, n/3
@@ -102,7 +94,7 @@ private slots:
         options.weightDecay = weightDecay;
         options.blocksize = blocksize;
         auto kernelParams = makeParams(7);
-        auto atenParams = clones(kernelParams);
+        auto atenParams = test::clones(kernelParams);
         AdamW8bit kernelOpt(kernelParams, options), atenOpt(atenParams, options);
         QVERIFY(adamW8bitCudaSupports(kernelParams[1], options));
         auto gen = at::make_generator<at::CPUGeneratorImpl>(11);
@@ -113,7 +105,7 @@ private slots:
             atenOpt.loadStateDict(kernelOpt.stateDict());
             for (size_t i = 0; i < kShapes.size(); ++i)
                 atenParams[i].copy_(kernelParams[i]);
-            const auto before = clones(kernelParams);
+            const auto before = test::clones(kernelParams);
             const auto poisoned = setGrads(kernelParams, atenParams, gen, step == 2 || step == 5);
             kernelOpt.step(lr);
             {
@@ -160,8 +152,8 @@ private slots:
     {
         REQUIRE_GPU();
         auto kernelParams = makeParams(21);
-        auto atenParams = clones(kernelParams);
-        const auto start = clones(kernelParams);
+        auto atenParams = test::clones(kernelParams);
+        const auto start = test::clones(kernelParams);
         AdamW8bit kernelOpt(kernelParams), atenOpt(atenParams);
         auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
         constexpr double lr = 1e-3;

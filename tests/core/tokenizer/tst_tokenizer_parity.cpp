@@ -29,6 +29,16 @@ std::filesystem::path tokenizerFixtures()
     return headroom::test::fixtureDir() / "tokenizers";
 }
 
+// The tokenizer an export's tokenizer.json and tokenizer_config.json make,
+// read back through a folder as a user's tools would.
+Tokenizer loadExported(const headroom::exporting::TokenizerFiles &files)
+{
+    headroom::test::TempDir temp;
+    headroom::test::writeBytes(temp / "tokenizer.json", files.tokenizerJson.dump());
+    headroom::test::writeBytes(temp / "tokenizer_config.json", files.tokenizerConfigJson.dump());
+    return Tokenizer::fromFolder(temp.path());
+}
+
 std::vector<Json> readCases(const std::filesystem::path &file)
 {
     std::vector<Json> rows;
@@ -251,11 +261,7 @@ private slots:
             QVERIFY2(ours.at("model").at(key) == value, ("model." + key).c_str());
         QVERIFY(oracle.at("model").at("merges").size() > 1000);
 
-        headroom::test::TempDir temp;
-        headroom::test::writeBytes(temp / "tokenizer.json", ours.dump());
-        headroom::test::writeBytes(temp / "tokenizer_config.json",
-                                   files->tokenizerConfigJson.dump());
-        const Tokenizer exported = Tokenizer::fromFolder(temp.path());
+        const Tokenizer exported = loadExported(*files);
         checkParity(exported, readCases(folder / "cases.jsonl"), "spm-gguf export");
         QCOMPARE(exported.encode("x", true).front(), 1);
         QCOMPARE(files->tokenizerConfigJson.at("add_bos_token").get<bool>(), true);
@@ -280,12 +286,7 @@ private slots:
         const auto files =
             headroom::exporting::tokenizerFilesFromGguf(vocabFromJson(Json::parse(in)), whyNot);
         QVERIFY2(files, whyNot.c_str());
-        headroom::test::TempDir temp;
-        headroom::test::writeBytes(temp / "tokenizer.json", files->tokenizerJson.dump());
-        headroom::test::writeBytes(temp / "tokenizer_config.json",
-                                   files->tokenizerConfigJson.dump());
-        checkParity(Tokenizer::fromFolder(temp.path()), readCases(folder / "cases.jsonl"),
-                    "smollm2-gguf export");
+        checkParity(loadExported(*files), readCases(folder / "cases.jsonl"), "smollm2-gguf export");
     }
 
     void specialIdsFromConfig()
