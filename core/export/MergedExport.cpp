@@ -4,6 +4,7 @@
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/ReadFile.h"
+#include "common/ShapeText.h"
 #include "export/BaseWeights.h"
 #include "export/ExportFolder.h"
 #include "export/GgufTokenizerJson.h"
@@ -42,14 +43,6 @@ std::string torchDTypeName(io::DType dtype)
     default:
         return "float16";
     }
-}
-
-std::string shapeText(const std::vector<int64_t> &shape)
-{
-    std::string text = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        text += (i ? ", " : "") + std::to_string(shape[i]);
-    return text + "]";
 }
 
 // Ties each adapter module to the base weight it modifies; shapes must fit.

@@ -5,6 +5,7 @@
 #include "io/SafetensorsFile.h"
 
 #include "common/Error.h"
+#include "common/ShapeText.h"
 #include "io/CheckedMath.h"
 #include "io/JsonFile.h"
 #include "io/Limits.h"
@@ -15,14 +16,6 @@
 namespace headroom::io {
 
 namespace {
-std::string shapeText(const std::vector<int64_t> &shape)
-{
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
-}
-
 bool isNonNegativeInteger(const nlohmann::json &v)
 {
     return v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);

@@ -3,6 +3,7 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/ShapeText.h"
 #include "io/SafetensorsWriter.h"
 #include "lora/PeftAdapterFolder.h"
 #include "model/TensorDType.h"
@@ -14,14 +15,6 @@
 namespace headroom::lora {
 
 namespace {
-
-std::string shapeText(at::IntArrayRef sizes)
-{
-    std::string text = "[";
-    for (size_t i = 0; i < sizes.size(); ++i)
-        text += (i ? ", " : "") + std::to_string(sizes[i]);
-    return text + "]";
-}
 
 std::string lastComponent(const std::string &path)
 {

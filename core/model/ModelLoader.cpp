@@ -4,6 +4,7 @@
 #include "model/ModelLoader.h"
 
 #include "common/Error.h"
+#include "common/ShapeText.h"
 #include "io/GgufFile.h"
 #include "io/GgufToHf.h"
 #include "io/HfModelFolder.h"
@@ -20,16 +21,6 @@
 namespace headroom::model {
 
 namespace {
-
-std::string shapeText(at::IntArrayRef shape)
-{
-    std::ostringstream text;
-    text << "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        text << (i ? ", " : "") << shape[i];
-    text << "]";
-    return text.str();
-}
 
 // Fills the model's slots from (name -> tensor) pairs delivered one by one.
 class SlotFiller
