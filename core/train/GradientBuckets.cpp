@@ -58,10 +58,8 @@ GradientBuckets::GradientBuckets(TrainableParameters &params, GradientCollective
         for (size_t i : bucket.members) {
             auto &p = m_params[i].param;
             const int64_t n = p.master.numel();
-            auto view = bucket.flat.narrow(0, offset, n).view(p.master.sizes());
-            if (p.master.grad().defined())
-                view.copy_(p.master.grad());
-            p.master.mutable_grad() = view;
+            // Built before any backward: there is no gradient to carry over.
+            p.master.mutable_grad() = bucket.flat.narrow(0, offset, n).view(p.master.sizes());
             offset += n;
         }
     }
